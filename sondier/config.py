@@ -1,0 +1,208 @@
+"""Configuration: defaults < .sondier.yml or [tool.sondier] in pyproject.toml < command line.
+
+Unknown keys and wrong types are errors that name the file and the key (exit 2)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sondier.errors import ConfigError
+
+CONFIG_FILES = (".sondier.yml", ".sondier.yaml")
+DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Findings matching these are suppressed (counted in the summary, listed on request)."""
+
+    paths: tuple[str, ...] = ()  # glob patterns on the finding's path
+    values: tuple[str, ...] = ()  # regexes matched (search) against the raw value
+    rules: Mapping[str, Allowlist] = field(default_factory=dict)  # per rule id
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = Path(".")
+    config_file: Path | None = None
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    extra_rules: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    min_confidence: float | None = None
+    jobs: int = 0  # 0 = all cores
+    follow_symlinks: bool = False
+    inline_ignore: bool = True
+    baseline: Path | None = None
+    ignore_file: Path | None = None
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    show_values: bool = False
+    ignore_errors: bool = False
+    regex_timeout: float = 5.0
+    decode: bool = True  # scan inside base64 / percent-encoded strings
+
+    def with_overrides(self, **changes: Any) -> Config:
+        known = {f.name for f in fields(self)}
+        clean = {k: v for k, v in changes.items() if k in known and v is not None}
+        return replace(self, **clean)
+
+    @property
+    def effective_jobs(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: Any, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE.match(str(value)) if isinstance(value, str) else None
+    if not match:
+        raise ConfigError(f"{where}: expected a size such as 10MB or 1048576, got {value!r}")
+    unit = (match.group(2) or "").lower()[:1]
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise ConfigError(f"{where}: expected a number, got {value!r}")
+    if not isinstance(value, kind):
+        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(f"{where}: expected {name}, got {type(value).__name__}")
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    _expect(value, list, where)
+    for item in value:
+        _expect(item, str, where)
+    return tuple(value)
+
+
+def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(f"{where}: unknown key '{key}' (expected one of {sorted(allowed)})")
+
+
+def _regexes(values: tuple[str, ...], where: str) -> tuple[str, ...]:
+    import regex
+
+    for pattern in values:
+        try:
+            regex.compile(pattern)
+        except regex.error as exc:
+            raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+    return values
+
+
+def _allowlist(data: Any, where: str, nested: bool = True) -> Allowlist:
+    _expect(data, dict, where)
+    _check_keys(data, {"paths", "values", "rules"} if nested else {"paths", "values"}, where)
+    per_rule: dict[str, Allowlist] = {}
+    for rule_id, sub in _expect(data.get("rules", {}), dict, f"{where}.rules").items():
+        per_rule[str(rule_id)] = _allowlist(sub, f"{where}.rules.{rule_id}", nested=False)
+    return Allowlist(
+        paths=_strings(data.get("paths", []), f"{where}.paths"),
+        values=_regexes(_strings(data.get("values", []), f"{where}.values"), f"{where}.values"),
+        rules=per_rule,
+    )
+
+
+_TOP = {"rules", "exclude", "max-file-size", "min-confidence", "jobs", "follow-symlinks", "inline-ignore",
+        "baseline", "ignore-file", "allowlist", "regex-timeout", "decode"}
+
+
+def from_mapping(data: Any, source: Path, root: Path) -> Config:
+    where = str(source)
+    if data is None:
+        data = {}
+    _expect(data, dict, where)
+    _check_keys(data, _TOP, where)
+    values: dict[str, Any] = {"root": root, "config_file": source}
+    rules = _expect(data.get("rules", {}), dict, f"{where}: rules")
+    _check_keys(rules, {"enable", "disable", "extra"}, f"{where}: rules")
+    values["enable"] = _strings(rules.get("enable", []), f"{where}: rules.enable")
+    values["disable"] = _strings(rules.get("disable", []), f"{where}: rules.disable")
+    values["extra_rules"] = tuple(root / p for p in _strings(rules.get("extra", []), f"{where}: rules.extra"))
+    values["exclude"] = _strings(data.get("exclude", []), f"{where}: exclude")
+    if "max-file-size" in data:
+        values["max_file_size"] = parse_size(data["max-file-size"], f"{where}: max-file-size")
+    if "min-confidence" in data:
+        value = float(_expect(data["min-confidence"], (int, float), f"{where}: min-confidence"))
+        if not 0 <= value <= 1:
+            raise ConfigError(f"{where}: min-confidence: must be between 0 and 1")
+        values["min_confidence"] = value
+    if "jobs" in data:
+        values["jobs"] = _expect(data["jobs"], int, f"{where}: jobs")
+    if "regex-timeout" in data:
+        values["regex_timeout"] = float(_expect(data["regex-timeout"], (int, float), f"{where}: regex-timeout"))
+    for key, attr in (("follow-symlinks", "follow_symlinks"), ("inline-ignore", "inline_ignore"), ("decode", "decode")):
+        if key in data:
+            values[attr] = _expect(data[key], bool, f"{where}: {key}")
+    for key, attr in (("baseline", "baseline"), ("ignore-file", "ignore_file")):
+        if key in data:
+            values[attr] = root / _expect(data[key], str, f"{where}: {key}")
+    if "allowlist" in data:
+        values["allowlist"] = _allowlist(data["allowlist"], f"{where}: allowlist")
+    return Config(**values)
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: configuration is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+
+
+def _read_pyproject(path: Path) -> Any:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return data.get("tool", {}).get("sondier")
+
+
+def find_config(root: Path) -> Path | None:
+    for name in CONFIG_FILES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def load(root: Path, explicit: Path | None = None) -> Config:
+    """Read the configuration for a scan rooted at ``root``."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        data = _read_pyproject(explicit) if explicit.name == "pyproject.toml" else _read_yaml(explicit)
+        return from_mapping(data, explicit, root)
+    found = find_config(root)
+    if found is not None:
+        return from_mapping(_read_yaml(found), found, root)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        data = _read_pyproject(pyproject)
+        if data is not None:
+            return from_mapping(data, pyproject, root)
+    return Config(root=root)

@@ -1,0 +1,144 @@
+"""Validation and scoring of candidates: turns matches into findings (runs in the workers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sondier import validators
+from sondier.chunks import Chunk
+from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
+from sondier.findings import Finding
+from sondier.fingerprints import fingerprint
+from sondier.matching import Candidate, Matcher
+from sondier.rules import Rule
+from sondier.scoring import CONTEXT_BOOST, context_word
+from sondier.suppression.inline import marker_for
+
+
+@dataclass(slots=True)
+class Detected:
+    findings: list[Finding] = field(default_factory=list)  # at or above the threshold
+    below_threshold: int = 0
+
+    def extend(self, other: Detected) -> None:
+        self.findings.extend(other.findings)
+        self.below_threshold += other.below_threshold
+
+
+class _Lines:
+    """Line/column lookups in a chunk, with the newline index built only when needed."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        self._index: list[int] | None = None
+
+    @property
+    def index(self) -> list[int]:
+        if self._index is None:
+            text = self.chunk.text
+            found: list[int] = []
+            pos = text.find("\n")
+            while pos >= 0:
+                found.append(pos)
+                pos = text.find("\n", pos + 1)
+            self._index = found
+        return self._index
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, 1-based column) of a character offset."""
+        text = self.chunk.text
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return self.chunk.line_of(offset, self.index), column
+
+    def line_text(self, offset: int) -> tuple[str, str | None]:
+        text = self.chunk.text
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        line = text[start : end if end >= 0 else len(text)]
+        if start == 0:
+            return line, None
+        prev_start = text.rfind("\n", 0, start - 1) + 1
+        return line, text[prev_start : start - 1]
+
+
+class Detector:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        min_confidence: float | None = None,
+        inline_ignore: bool = True,
+        regex_timeout: float = 5.0,
+    ) -> None:
+        self.matcher = Matcher(rules, regex_timeout=regex_timeout)
+        self.min_confidence = min_confidence
+        self.inline_ignore = inline_ignore
+        self.rule_ids = frozenset(r.id for r in rules)
+
+    def detect(self, chunk: Chunk) -> Detected:
+        result = Detected()
+        lines = _Lines(chunk)
+        for candidate in self.matcher.candidates(chunk):
+            scored = self._score(candidate, chunk)
+            if scored is None:
+                continue
+            confidence, reasons, is_test = scored
+            rule = candidate.rule
+            threshold = rule.threshold if self.min_confidence is None else self.min_confidence
+            if confidence < threshold:
+                result.below_threshold += 1
+                continue
+            result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, is_test))
+        return result
+
+    def _score(self, candidate: Candidate, chunk: Chunk) -> tuple[float, list[str], bool] | None:
+        rule = candidate.rule
+        value = candidate.value
+        if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
+            return None
+        verdict = validators.get(rule.validator)(value) if rule.validator else validators.VALID
+        if not verdict.ok:
+            return None
+        reasons: list[str] = []
+        if verdict.reason:
+            reasons.append(verdict.reason)
+        confidence = rule.base_confidence
+        word = context_word(candidate, chunk)
+        if word is not None:
+            confidence = min(1.0, confidence + CONTEXT_BOOST)
+            reasons.append(f"context word '{word}'")
+        elif rule.context_required or verdict.weak:
+            return None
+        test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
+        if test_reason is not None:
+            confidence = min(confidence, TEST_DATA_CONFIDENCE)
+            reasons.append(test_reason)
+        return round(confidence, 2), reasons, test_reason is not None
+
+    def _finding(
+        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str], is_test: bool
+    ) -> Finding:
+        rule = candidate.rule
+        line, column = lines.position(candidate.start)
+        end_line, end_column = lines.position(candidate.end)
+        finding = Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            category=rule.category,
+            severity=rule.severity,
+            confidence=confidence,
+            path=chunk.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            value=candidate.value,
+            commit=chunk.commit,
+            reasons=reasons,
+            fingerprint=fingerprint(rule.id, candidate.value),
+            test_data=is_test,
+        )
+        if self.inline_ignore:
+            text, previous = lines.line_text(candidate.start)
+            finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
+        return finding

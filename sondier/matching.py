@@ -1,0 +1,188 @@
+"""One pass over the text for all rules, then the exact regex only for the rules present.
+
+hyperscan (when installed) compiles every rule's regex in prefilter mode into one database:
+a single scan of the bytes tells which rules can match at all. The `regex` module then finds
+the exact matches and the `value` group for those rules only. Without hyperscan, rules with
+keywords are prefiltered by a substring test and the others run directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sondier.chunks import Chunk
+from sondier.rules import VALUE_GROUP, Rule
+
+# A regex that runs longer than this on one chunk is stopped and reported as a scan error
+# naming the rule, instead of hanging the scan (catastrophic backtracking in a user rule).
+DEFAULT_REGEX_TIMEOUT = 5.0
+
+
+@dataclass(slots=True)
+class Candidate:
+    rule: Rule
+    value: str
+    start: int  # offsets of the value in chunk.text
+    end: int
+    match_start: int  # offsets of the whole regex match
+    match_end: int
+
+
+@dataclass(slots=True)
+class RuleTimeout:
+    rule: Rule
+    path: str
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def has_boundaries(text: str, start: int, end: int) -> bool:
+    """True when the value has no letter or digit right before or right after it."""
+    if start > 0 and _is_word_char(text[start - 1]):
+        return False
+    return not (end < len(text) and _is_word_char(text[end]))
+
+
+def _hyperscan() -> Any:
+    if os.environ.get("SONDIER_NO_HYPERSCAN"):
+        return None
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    return hyperscan
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("SONDIER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sondier"
+
+
+class _HyperscanPrefilter:
+    """A compiled hyperscan database answering 'which rules may match this text?'."""
+
+    def __init__(self, hs: Any, rules: Sequence[Rule]) -> None:
+        self._hs = hs
+        self.indices: list[int] = []
+        expressions: list[bytes] = []
+        flags: list[int] = []
+        for index, rule in enumerate(rules):
+            expression, flag = self._translate(rule)
+            if self._compiles(expression, flag):
+                self.indices.append(index)
+                expressions.append(expression)
+                flags.append(flag)
+        self.db = self._load_or_compile(expressions, flags)
+        self.scratch = hs.Scratch(self.db) if self.db is not None else None
+
+    def _translate(self, rule: Rule) -> tuple[bytes, int]:
+        hs = self._hs
+        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY
+        if "ignorecase" in rule.flags:
+            flag |= hs.HS_FLAG_CASELESS
+        if "dotall" in rule.flags:
+            flag |= hs.HS_FLAG_DOTALL
+        if "multiline" in rule.flags:
+            flag |= hs.HS_FLAG_MULTILINE
+        return rule.pattern.encode("utf-8"), flag
+
+    def _compiles(self, expression: bytes, flag: int) -> bool:
+        # Some `regex` syntax has no hyperscan equivalent even in prefilter mode; such
+        # rules are kept out of the database and run through the fallback path.
+        try:
+            self._hs.Database().compile(expressions=[expression], ids=[0], elements=1, flags=[flag])
+        except Exception:
+            return False
+        return True
+
+    def _load_or_compile(self, expressions: list[bytes], flags: list[int]) -> Any:
+        hs = self._hs
+        if not expressions:
+            return None
+        digest = hashlib.sha256(repr((hs.__version__ if hasattr(hs, "__version__") else "", expressions, flags)).encode())
+        cache = _cache_dir() / f"hs-{digest.hexdigest()[:32]}.db"
+        try:
+            return hs.loadb(cache.read_bytes())
+        except Exception:
+            pass
+        db = hs.Database()
+        db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(hs.dumpb(db))
+            tmp.replace(cache)
+        except OSError:
+            pass  # a read-only home only costs a recompilation next time
+        return db
+
+    def present(self, data: bytes) -> set[int]:
+        found: set[int] = set()
+        if self.db is None:
+            return found
+
+        def on_match(expression_id: int, start: int, end: int, flags: int, context: Any) -> None:
+            found.add(expression_id)
+
+        self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        return {self.indices[i] for i in found}
+
+
+class Matcher:
+    """Finds candidates of every rule in a chunk."""
+
+    def __init__(self, rules: Sequence[Rule], regex_timeout: float = DEFAULT_REGEX_TIMEOUT) -> None:
+        self.rules = list(rules)
+        self.regex_timeout = regex_timeout
+        hs = _hyperscan()
+        self._prefilter = _HyperscanPrefilter(hs, self.rules) if hs is not None and self.rules else None
+        in_db = set(self._prefilter.indices) if self._prefilter else set()
+        self._fallback = [i for i in range(len(self.rules)) if i not in in_db]
+        self.timeouts: list[RuleTimeout] = []
+
+    @property
+    def uses_hyperscan(self) -> bool:
+        return self._prefilter is not None
+
+    def _rules_present(self, text: str) -> list[int]:
+        present: set[int] = set()
+        if self._prefilter is not None:
+            present |= self._prefilter.present(text.encode("utf-8", "surrogatepass"))
+        lowered: str | None = None
+        for index in self._fallback:
+            keywords = self.rules[index].keywords
+            if not keywords:
+                present.add(index)
+                continue
+            if lowered is None:
+                lowered = text.lower()
+            if any(k in lowered for k in keywords):
+                present.add(index)
+        return sorted(present)
+
+    def candidates(self, chunk: Chunk) -> Iterator[Candidate]:
+        text = chunk.text
+        owned_end = chunk.owned_end if chunk.owned_end is not None else len(text)
+        for index in self._rules_present(text):
+            rule = self.rules[index]
+            yield from self._rule_candidates(rule, chunk, owned_end)
+
+    def _rule_candidates(self, rule: Rule, chunk: Chunk, owned_end: int) -> Iterator[Candidate]:
+        text = chunk.text
+        try:
+            for match in rule.compiled.finditer(text, timeout=self.regex_timeout):
+                start, end = match.span(VALUE_GROUP)
+                if start < 0 or start == end or start >= owned_end or start < chunk.owned_start:
+                    continue
+                if rule.boundary and not has_boundaries(text, start, end):
+                    continue
+                yield Candidate(rule, text[start:end], start, end, match.start(), match.end())
+        except TimeoutError:
+            self.timeouts.append(RuleTimeout(rule, chunk.path))

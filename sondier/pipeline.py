@@ -1,0 +1,279 @@
+"""The one place where the stages are chained:
+
+sources -> chunks -> matching -> validation + scoring -> findings -> suppression -> (reporters)
+
+Detection runs in worker processes when the input is large enough to pay for them."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sondier.chunks import Chunk
+from sondier.config import Config
+from sondier.detection import Detected, Detector
+from sondier.errors import ConfigError
+from sondier.findings import Finding
+from sondier.rules import Rule
+from sondier.sources.files import FileTask, Skipped, read_chunks
+
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # below this, forking workers costs more than it saves
+BATCH_BYTES = 1024 * 1024
+BATCH_FILES = 64
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)  # reported
+    suppressed: list[Finding] = field(default_factory=list)
+    below_threshold: int = 0
+    errors: list[str] = field(default_factory=list)  # scan errors: the scan is incomplete
+    skipped: list[Skipped] = field(default_factory=list)
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    duration: float = 0.0
+    rules: list[Rule] = field(default_factory=list)
+    target: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _BatchResult:
+    detected: Detected
+    errors: list[str]
+    files: int
+    bytes: int
+
+
+# The detector of this process. Workers inherit it through fork (hyperscan database included),
+# or build it in their initializer where fork is not available.
+_DETECTOR: Detector | None = None
+
+
+def _init_worker(rules: Sequence[Rule] | None, config: Config | None) -> None:
+    global _DETECTOR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    if _DETECTOR is None and rules is not None and config is not None:
+        _DETECTOR = build_detector(rules, config)
+
+
+def build_detector(rules: Sequence[Rule], config: Config) -> Detector:
+    return Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout)
+
+
+def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
+    assert _DETECTOR is not None
+    detected = Detected()
+    errors: list[str] = []
+    size = 0
+    files = 0
+    for task in batch:
+        try:
+            for chunk in read_chunks(task):
+                detected.extend(_DETECTOR.detect(chunk))
+            files += 1
+            size += task.size
+        except FileNotFoundError:
+            continue  # removed during the scan: nothing left to leak
+        except OSError as exc:
+            errors.append(f"{task.display}: cannot read: {exc.strerror or exc}")
+    _collect_timeouts(errors)
+    return _BatchResult(detected, errors, files, size)
+
+
+def _scan_chunks(batch: Sequence[Chunk]) -> _BatchResult:
+    assert _DETECTOR is not None
+    detected = Detected()
+    for chunk in batch:
+        detected.extend(_DETECTOR.detect(chunk))
+    errors: list[str] = []
+    _collect_timeouts(errors)
+    return _BatchResult(detected, errors, 0, sum(len(c.text) for c in batch))
+
+
+def _collect_timeouts(errors: list[str]) -> None:
+    assert _DETECTOR is not None
+    for timeout in _DETECTOR.matcher.timeouts:
+        errors.append(
+            f"{timeout.path}: rule '{timeout.rule.id}' ({timeout.rule.source}) exceeded the regex time limit "
+            f"of {_DETECTOR.matcher.regex_timeout}s; fix its pattern (catastrophic backtracking?)"
+        )
+    _DETECTOR.matcher.timeouts.clear()
+
+
+def _file_batches(tasks: Iterable[FileTask]) -> Iterator[list[FileTask]]:
+    batch: list[FileTask] = []
+    size = 0
+    for task in tasks:
+        batch.append(task)
+        size += task.size
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _chunk_batches(chunks: Iterable[Chunk]) -> Iterator[list[Chunk]]:
+    batch: list[Chunk] = []
+    size = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        size += len(chunk.text)
+        if size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _run_batches(
+    worker: Callable[[Any], _BatchResult],
+    batches: Iterable[Any],
+    parallel: bool,
+    rules: Sequence[Rule],
+    config: Config,
+    on_progress: Callable[[_BatchResult], None] | None = None,
+) -> Iterator[_BatchResult]:
+    global _DETECTOR
+    if _DETECTOR is None or _DETECTOR.matcher.rules != list(rules):
+        _DETECTOR = build_detector(rules, config)
+    if not parallel or config.effective_jobs <= 1:
+        for batch in batches:
+            result = worker(batch)
+            if on_progress:
+                on_progress(result)
+            yield result
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+    context = multiprocessing.get_context(method)
+    init_args = (None, None) if method == "fork" else (list(rules), config)
+    pool = context.Pool(config.effective_jobs, initializer=_init_worker, initargs=init_args)
+    try:
+        for result in pool.imap_unordered(worker, batches, chunksize=1):
+            if on_progress:
+                on_progress(result)
+            yield result
+        pool.close()
+    except BaseException:
+        pool.terminate()  # Ctrl-C or an error: stop the workers now, write no partial report
+        raise
+    finally:
+        pool.join()
+
+
+def _accumulate(result: ScanResult, batch: _BatchResult) -> None:
+    result.findings.extend(batch.detected.findings)
+    result.below_threshold += batch.detected.below_threshold
+    result.errors.extend(batch.errors)
+    result.files_scanned += batch.files
+    result.bytes_scanned += batch.bytes
+
+
+def scan_files(
+    tasks_and_skips: Iterable[FileTask | Skipped],
+    rules: Sequence[Rule],
+    config: Config,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Detect in files (walked by sources.files.walk)."""
+    result = ScanResult(rules=list(rules))
+    tasks: list[FileTask] = []
+    for item in tasks_and_skips:
+        if isinstance(item, Skipped):
+            result.skipped.append(item)
+            if item.error:
+                result.errors.append(f"{item.display}: {item.reason}")
+        else:
+            tasks.append(item)
+    total = sum(t.size for t in tasks)
+    parallel = total >= PARALLEL_MIN_BYTES and len(tasks) > 1
+    done = 0
+
+    def progress(batch: _BatchResult) -> None:
+        nonlocal done
+        done += batch.bytes
+        if on_progress:
+            on_progress(done, total)
+
+    # Large files first so that one big file does not finish alone at the end.
+    tasks.sort(key=lambda t: -t.size)
+    for batch in _run_batches(_scan_files, _file_batches(tasks), parallel, rules, config, progress):
+        _accumulate(result, batch)
+    return result
+
+
+def scan_chunks(chunks: Iterable[Chunk], rules: Sequence[Rule], config: Config, parallel: bool = True) -> ScanResult:
+    """Detect in chunks produced by a source (stdin, git)."""
+    result = ScanResult(rules=list(rules))
+    for batch in _run_batches(_scan_chunks, _chunk_batches(chunks), parallel, rules, config):
+        _accumulate(result, batch)
+    return result
+
+
+def suppress(result: ScanResult, config: Config) -> None:
+    """Apply allowlists, the ignore file and the baseline; move suppressed findings aside."""
+    from sondier.suppression.allowlist import AllowlistMatcher
+
+    AllowlistMatcher(config.allowlist).apply(result.findings)
+    from sondier.suppression import apply_files
+
+    apply_files(result, config)
+    kept: list[Finding] = []
+    for finding in result.findings:
+        (result.suppressed if finding.suppressed_by else kept).append(finding)
+    result.findings = sorted(kept, key=Finding.sort_key)
+    result.suppressed.sort(key=Finding.sort_key)
+
+
+def load_selected_rules(config: Config) -> list[Rule]:
+    from sondier.rules import compile_rule, load_rules, select
+
+    rules = select(load_rules(config.extra_rules), config.enable, config.disable)
+    if not rules:
+        raise ConfigError("no rule is enabled: check rules.enable / rules.disable and --rule / --disable-rule")
+    return [compile_rule(r) for r in rules]
+
+
+def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
+    suppress(result, config)
+    result.duration = time.perf_counter() - started
+    return result
+
+
+def scan_paths(targets: Sequence[Path], config: Config, on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    from sondier.sources.files import walk
+
+    started = time.perf_counter()
+    rules = load_selected_rules(config)
+    items = walk(targets, config.root, config.exclude, config.max_file_size, config.follow_symlinks)
+    result = scan_files(items, rules, config, on_progress)
+    result.target = " ".join(str(t) for t in targets)
+    return finish(result, config, started)
+
+
+def scan_stdin(config: Config, stream: Any = None, display: str = "-") -> ScanResult:
+    from sondier.sources.files import read_handle
+
+    started = time.perf_counter()
+    rules = load_selected_rules(config)
+    handle = stream if stream is not None else sys.stdin.buffer
+    result = scan_chunks(read_handle(handle, display), rules, config, parallel=False)
+    result.files_scanned = 1
+    result.target = "stdin"
+    return finish(result, config, started)
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1

@@ -1,0 +1,90 @@
+"""JSON report, version 1 (documented in the README). Values appear only with --show-values."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TextIO
+
+from sondier import __version__
+from sondier.reporters import ReportOptions
+
+if TYPE_CHECKING:
+    from sondier.findings import Finding
+    from sondier.pipeline import ScanResult
+
+REPORT_VERSION = 1
+
+
+def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "category": finding.category,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "redacted": finding.redacted,
+        "fingerprint": finding.fingerprint,
+        "reasons": list(finding.reasons),
+        "test_data": finding.test_data,
+    }
+    if finding.commit is not None:
+        data["commit"] = finding.commit.sha
+        data["author"] = finding.commit.author
+        data["email"] = finding.commit.email
+        data["date"] = finding.commit.date
+    for key, value in finding.extra.items():
+        if key in {"commits_carrying", "in_head", "occurrences"}:
+            data[key] = value
+    if finding.suppressed_by:
+        data["suppressed_by"] = finding.suppressed_by
+    if options.show_values:
+        data["value"] = finding.value
+    return data
+
+
+def summary(result: ScanResult) -> dict[str, Any]:
+    findings = result.findings
+    return {
+        "total": len(findings),
+        "by_rule": dict(sorted(Counter(f.rule_id for f in findings).items())),
+        "by_severity": dict(sorted(Counter(f.severity for f in findings).items())),
+        "by_category": dict(sorted(Counter(f.category for f in findings).items())),
+        "files_with_findings": len({f.path for f in findings}),
+        "suppressed": len(result.suppressed),
+        "suppressed_by": dict(sorted(Counter(str(f.suppressed_by) for f in result.suppressed).items())),
+        "below_threshold": result.below_threshold,
+    }
+
+
+def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "version": REPORT_VERSION,
+        "tool": {"name": "sondier", "version": __version__},
+        "scan": {
+            "target": result.target,
+            "files": result.files_scanned,
+            "bytes": result.bytes_scanned,
+            "duration_seconds": round(result.duration, 3),
+            "rules": len(result.rules),
+            "complete": result.complete,
+            "errors": list(result.errors),
+            "skipped": len(result.skipped),
+            **{k: v for k, v in result.extra.items() if isinstance(v, (str, int, float, bool, list, dict))},
+        },
+        "findings": [finding_dict(f, options) for f in result.findings],
+        "summary": summary(result),
+    }
+    if options.show_suppressed:
+        data["suppressed"] = [finding_dict(f, options) for f in result.suppressed]
+    return data
+
+
+def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
+    json.dump(report(result, options), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

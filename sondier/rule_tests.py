@@ -1,0 +1,40 @@
+"""Run rules' own positive and negative examples (the test suite and `sondier rules test`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sondier.chunks import Chunk
+from sondier.detection import Detector
+from sondier.rules import Rule, compile_rule, load_rules
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rule_id: str
+    kind: str  # positive | negative
+    index: int
+    passed: bool
+    message: str
+
+
+def check_rule(rule: Rule, detector: Detector | None = None) -> list[Outcome]:
+    """Each positive example must yield a finding of the rule, each negative none."""
+    detector = detector or Detector([compile_rule(rule)])
+    outcomes: list[Outcome] = []
+    for kind, examples in (("positive", rule.positive_examples), ("negative", rule.negative_examples)):
+        for index, example in enumerate(examples, 1):
+            found = [f for f in detector.detect(Chunk(example, "example")).findings if f.rule_id == rule.id]
+            passed = bool(found) if kind == "positive" else not found
+            message = "found" if found else "not found"
+            outcomes.append(Outcome(rule.id, kind, index, passed, message))
+    return outcomes
+
+
+def run_examples(paths: Sequence[Path]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for rule in load_rules(tuple(paths), include_builtin=False):
+        outcomes.extend(check_rule(compile_rule(rule)))
+    return outcomes

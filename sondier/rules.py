@@ -1,0 +1,306 @@
+"""Load, validate and compile rule files (YAML data under rules/ or a user's folder).
+
+Every field is checked against the declared schema below; errors name the file, the rule id
+and the field. Compiling is separate from loading so that `sondier rules list` stays cheap.
+"""
+
+from __future__ import annotations
+
+import re as _stdre
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from sondier import validators
+from sondier.errors import RuleError
+
+CATEGORIES = ("pii", "secret")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}
+FLAG_NAMES = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
+ID_PATTERN = _stdre.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+VALUE_GROUP = "value"
+
+_TOP_KEYS = {
+    "id": str,
+    "name": str,
+    "category": str,
+    "severity": str,
+    "description": str,
+    "remediation": str,
+    "regex": str,
+    "flags": list,
+    "keywords": list,
+    "validator": str,
+    "entropy": (int, float),
+    "boundary": bool,
+    "context": dict,
+    "confidence": dict,
+    "testdata": dict,
+    "examples": dict,
+}
+_REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "regex", "examples")
+_CONTEXT_KEYS = {"words": list, "window": int, "required": bool}
+_CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
+_TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
+_EXAMPLE_KEYS = {"positive": list, "negative": list}
+
+DEFAULT_WINDOW = 120
+DEFAULT_BASE = 0.6
+DEFAULT_THRESHOLD = 0.5
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so `Téléphone` and `telephone` compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_SEPARATORS = _stdre.compile(r"[\s.\-/\u00a0\u202f]")
+
+
+def compact(value: str) -> str:
+    """The value without spaces, dots, dashes and slashes, upper-cased (for comparisons)."""
+    return _SEPARATORS.sub("", value).upper()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    category: str
+    severity: str
+    description: str
+    remediation: str
+    pattern: str
+    source: str
+    flags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    validator: str | None = None
+    entropy: float | None = None
+    boundary: bool = True
+    context_words: tuple[str, ...] = ()
+    context_window: int = DEFAULT_WINDOW
+    context_required: bool = False
+    base_confidence: float = DEFAULT_BASE
+    threshold: float = DEFAULT_THRESHOLD
+    testdata_values: frozenset[str] = frozenset()
+    testdata_patterns: tuple[str, ...] = ()
+    testdata_words: tuple[str, ...] = ()
+    positive_examples: tuple[str, ...] = ()
+    negative_examples: tuple[str, ...] = ()
+    compiled: Any = field(default=None, compare=False, repr=False)
+    context_regex: Any = field(default=None, compare=False, repr=False)
+    testdata_regexes: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def regex_flags(self) -> int:
+        value = 0
+        for name in self.flags:
+            value |= FLAG_NAMES[name]
+        return value
+
+
+def _check_type(path: str, rule_id: str | None, key: str, value: Any, expected: Any) -> None:
+    if isinstance(value, bool) and expected in ((int, float), int):
+        raise RuleError(path, rule_id, key, f"expected a number, got {value!r}")
+    if not isinstance(value, expected):
+        names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
+        raise RuleError(path, rule_id, key, f"expected {names}, got {type(value).__name__}")
+
+
+def _check_mapping(path: str, rule_id: str, key: str, value: dict[str, Any], schema: dict[str, Any]) -> None:
+    for sub, sub_value in value.items():
+        if sub not in schema:
+            raise RuleError(path, rule_id, f"{key}.{sub}", f"unknown field (expected one of {sorted(schema)})")
+        _check_type(path, rule_id, f"{key}.{sub}", sub_value, schema[sub])
+
+
+def _string_list(path: str, rule_id: str, key: str, values: list[Any]) -> tuple[str, ...]:
+    for item in values:
+        if not isinstance(item, str):
+            raise RuleError(path, rule_id, key, f"expected a list of strings, found {type(item).__name__}")
+    return tuple(values)
+
+
+def _compile_regex(path: str, rule_id: str, key: str, pattern: str, flags: int = 0) -> Any:
+    try:
+        return regex.compile(pattern, flags)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        raise RuleError(path, rule_id, key, f"invalid regular expression: {exc}") from None
+
+
+def parse_rule(data: Any, path: str) -> Rule:
+    """Validate one rule mapping and return an uncompiled Rule."""
+    if not isinstance(data, dict):
+        raise RuleError(path, None, None, f"a rule must be a mapping, got {type(data).__name__}")
+    rule_id = data.get("id") if isinstance(data.get("id"), str) else None
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise RuleError(path, rule_id, str(key), f"unknown field (expected one of {sorted(_TOP_KEYS)})")
+    for key in _REQUIRED:
+        if key not in data or data[key] in (None, ""):
+            raise RuleError(path, rule_id, key, "required field is missing")
+    for key, value in data.items():
+        _check_type(path, rule_id, key, value, _TOP_KEYS[key])
+    assert rule_id is not None
+    if not ID_PATTERN.match(rule_id):
+        raise RuleError(path, rule_id, "id", "must be kebab-case (lower-case letters, digits, dashes)")
+    if data["category"] not in CATEGORIES:
+        raise RuleError(path, rule_id, "category", f"must be one of {list(CATEGORIES)}")
+    if data["severity"] not in SEVERITIES:
+        raise RuleError(path, rule_id, "severity", f"must be one of {list(SEVERITIES)}")
+    flags = _string_list(path, rule_id, "flags", data.get("flags", []))
+    for flag in flags:
+        if flag not in FLAG_NAMES:
+            raise RuleError(path, rule_id, "flags", f"unknown flag '{flag}' (expected {sorted(FLAG_NAMES)})")
+    keywords = tuple(k.lower() for k in _string_list(path, rule_id, "keywords", data.get("keywords", [])))
+    if any(not k for k in keywords):
+        raise RuleError(path, rule_id, "keywords", "empty keyword")
+    validator = data.get("validator")
+    if validator is not None and validator not in validators.REGISTRY:
+        raise RuleError(path, rule_id, "validator", f"unknown validator '{validator}' (known: {validators.known()})")
+    context = data.get("context", {})
+    _check_mapping(path, rule_id, "context", context, _CONTEXT_KEYS)
+    confidence = data.get("confidence", {})
+    _check_mapping(path, rule_id, "confidence", confidence, _CONFIDENCE_KEYS)
+    for key in ("base", "threshold"):
+        if key in confidence and not 0 <= confidence[key] <= 1:
+            raise RuleError(path, rule_id, f"confidence.{key}", "must be between 0 and 1")
+    testdata = data.get("testdata", {})
+    _check_mapping(path, rule_id, "testdata", testdata, _TESTDATA_KEYS)
+    examples = data["examples"]
+    _check_mapping(path, rule_id, "examples", examples, _EXAMPLE_KEYS)
+    positives = _string_list(path, rule_id, "examples.positive", examples.get("positive", []))
+    negatives = _string_list(path, rule_id, "examples.negative", examples.get("negative", []))
+    if not positives:
+        raise RuleError(path, rule_id, "examples.positive", "at least one positive example is required")
+    window = context.get("window", DEFAULT_WINDOW)
+    if not 0 <= window <= 2000:
+        raise RuleError(path, rule_id, "context.window", "must be between 0 and 2000")
+    return Rule(
+        id=rule_id,
+        name=data["name"],
+        category=data["category"],
+        severity=data["severity"],
+        description=data["description"].strip(),
+        remediation=data["remediation"].strip(),
+        pattern=data["regex"],
+        source=path,
+        flags=flags,
+        keywords=keywords,
+        validator=validator,
+        entropy=float(data["entropy"]) if "entropy" in data else None,
+        boundary=data.get("boundary", data["category"] == "pii"),
+        context_words=tuple(fold(w) for w in _string_list(path, rule_id, "context.words", context.get("words", []))),
+        context_window=window,
+        context_required=context.get("required", False),
+        base_confidence=float(confidence.get("base", DEFAULT_BASE)),
+        threshold=float(confidence.get("threshold", DEFAULT_THRESHOLD)),
+        testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", testdata.get("values", []))),
+        testdata_patterns=_string_list(path, rule_id, "testdata.patterns", testdata.get("patterns", [])),
+        testdata_words=tuple(w.lower() for w in _string_list(path, rule_id, "testdata.words", testdata.get("words", []))),
+        positive_examples=positives,
+        negative_examples=negatives,
+    )
+
+
+def _context_regex(words: Sequence[str]) -> Any:
+    if not words:
+        return None
+    # Whole words: no letter or digit on either side, so `nir` matches `nir_patient` and
+    # `"nir":` but not `nirvana`. Words are already folded (lower-case, no accents).
+    alternation = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
+
+
+def compile_rule(rule: Rule) -> Rule:
+    """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
+    compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
+    if VALUE_GROUP not in compiled.groupindex:
+        raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
+    testdata = tuple(
+        _compile_regex(rule.source, rule.id, "testdata.patterns", p, regex.IGNORECASE) for p in rule.testdata_patterns
+    )
+    object.__setattr__(rule, "compiled", compiled)
+    object.__setattr__(rule, "context_regex", _context_regex(rule.context_words))
+    object.__setattr__(rule, "testdata_regexes", testdata)
+    return rule
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(str(path), None, None, f"cannot read rule file: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleError(str(path), None, None, f"invalid YAML: {exc}") from None
+
+
+def load_file(path: Path) -> list[Rule]:
+    data = _load_yaml(path)
+    items = data if isinstance(data, list) else [data]
+    if data is None:
+        raise RuleError(str(path), None, None, "empty rule file")
+    return [parse_rule(item, str(path)) for item in items]
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rules: inside the installed package, or rules/ of a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "builtin_rules"
+    if installed.is_dir():
+        return installed
+    return package.parent / "rules"
+
+
+def rule_files(folders: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_file():
+            files.append(folder)
+            continue
+        if not folder.is_dir():
+            raise RuleError(str(folder), None, None, "rule folder does not exist")
+        files.extend(sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+    return files
+
+
+def load_rules(extra: Sequence[Path] = (), include_builtin: bool = True) -> list[Rule]:
+    """Load built-in rules and extra rule folders/files; duplicate ids are an error."""
+    folders = ([builtin_rules_dir()] if include_builtin else []) + list(extra)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in rule_files(folders):
+        for rule in load_file(path):
+            if rule.id in seen:
+                raise RuleError(str(path), rule.id, "id", f"duplicate rule id (also defined in {seen[rule.id]})")
+            seen[rule.id] = str(path)
+            rules.append(rule)
+    return rules
+
+
+def select(rules: Sequence[Rule], enable: Sequence[str] = (), disable: Sequence[str] = ()) -> list[Rule]:
+    """Keep the enabled rules (all when ``enable`` is empty) minus the disabled ones.
+
+    Entries may be rule ids, categories (`pii`, `secret`) or glob patterns (`fr-*`)."""
+    from fnmatch import fnmatchcase
+
+    def matches(rule: Rule, names: Sequence[str]) -> bool:
+        return any(n == rule.category or fnmatchcase(rule.id, n) for n in names)
+
+    known = {r.id for r in rules} | set(CATEGORIES)
+    for name in [*enable, *disable]:
+        if not any(ch in name for ch in "*?[") and name not in known:
+            from sondier.errors import ConfigError
+
+            raise ConfigError(f"unknown rule id '{name}' (see `sondier rules list`)")
+    return [r for r in rules if (not enable or matches(r, enable)) and not matches(r, disable)]

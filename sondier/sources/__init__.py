@@ -1,0 +1,1 @@
+"""Sources turn what the user points at (files, stdin, git) into chunks."""
