@@ -1,4 +1,4 @@
-from sondier.cli import main
+from sondier.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

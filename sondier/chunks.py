@@ -31,6 +31,8 @@ class Chunk:
                   (context, and values straddling the boundary): a value is reported by the
                   chunk that owns its first character, so it is found exactly once.
     header:       the first line of the file when the chunk does not start there (CSV header).
+    start_column: column (1-based) of ``text[0]`` in its file line: a streamed chunk of a huge
+                  one-line file starts in the middle of a line.
     commit:       the commit that introduced the text, for git sources.
     """
 
@@ -44,6 +46,7 @@ class Chunk:
     commit: CommitInfo | None = None
     origin: str = "file"
     extra: dict[str, object] = field(default_factory=dict)
+    start_column: int = 1
 
     def line_of(self, offset: int, newline_index: Sequence[int]) -> int:
         """File line number of the character at ``offset`` given the sorted newline offsets."""

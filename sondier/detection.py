@@ -9,7 +9,6 @@ from sondier import validators
 from sondier.chunks import Chunk
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
 from sondier.findings import Finding
-from sondier.fingerprints import fingerprint
 from sondier.matching import Candidate, Matcher
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word
@@ -48,7 +47,10 @@ class _Lines:
     def position(self, offset: int) -> tuple[int, int]:
         """(line, 1-based column) of a character offset."""
         text = self.chunk.text
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        line_start = text.rfind("\n", 0, offset) + 1
+        column = offset - line_start + 1
+        if line_start == 0:  # the chunk may start in the middle of its first line
+            column += self.chunk.start_column - 1
         return self.chunk.line_of(offset, self.index), column
 
     def line_text(self, offset: int) -> tuple[str, str | None]:
@@ -69,8 +71,12 @@ class Detector:
         min_confidence: float | None = None,
         inline_ignore: bool = True,
         regex_timeout: float = 5.0,
+        fingerprints: bool = True,
     ) -> None:
         self.matcher = Matcher(rules, regex_timeout=regex_timeout)
+        # Fingerprints cost ~20 ms each by design; computed here they are spread over the
+        # workers. When no output or suppression needs them they are not computed at all.
+        self.fingerprints = fingerprints
         self.min_confidence = min_confidence
         self.inline_ignore = inline_ignore
         self.rule_ids = frozenset(r.id for r in rules)
@@ -135,9 +141,10 @@ class Detector:
             value=candidate.value,
             commit=chunk.commit,
             reasons=reasons,
-            fingerprint=fingerprint(rule.id, candidate.value),
             test_data=is_test,
         )
+        if self.fingerprints:
+            _ = finding.fingerprint
         if self.inline_ignore:
             text, previous = lines.line_text(candidate.start)
             finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)

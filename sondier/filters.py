@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import pairwise
 
 from sondier.rules import Rule, compact
 
@@ -30,14 +31,14 @@ def is_placeholder_number(digits: str) -> bool:
         return True
     if len(set(body)) == 2 and Counter(body).most_common(1)[0][1] >= len(body) - 1:
         return True
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(body, body[1:])}
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(body)}
     if len(steps) == 1 and steps <= {1, 9}:
         return True
     # 0102030405-style: pairs counting up
     pairs = [digits[i : i + 2] for i in range(0, len(digits) - 1, 2)]
     if len(pairs) >= 4 and all(p.isdigit() for p in pairs):
         numbers = [int(p) for p in pairs]
-        if all(b - a == 1 for a, b in zip(numbers, numbers[1:])):
+        if all(b - a == 1 for a, b in pairwise(numbers)):
             return True
     return False
 

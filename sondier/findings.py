@@ -36,9 +36,18 @@ class Finding:
     commit: CommitInfo | None = None
     reasons: list[str] = field(default_factory=list)
     suppressed_by: str | None = None
-    fingerprint: str = ""
     test_data: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    _fingerprint: str = field(default="", repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """Slow to compute on purpose (see fingerprints.py): computed once, on first use."""
+        if not self._fingerprint:
+            from sondier.fingerprints import fingerprint
+
+            self._fingerprint = fingerprint(self.rule_id, self.value)
+        return self._fingerprint
 
     @property
     def redacted(self) -> str:

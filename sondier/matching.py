@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re as _stdre
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sondier.chunks import Chunk
-from sondier.rules import VALUE_GROUP, Rule
+from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
 
 # A regex that runs longer than this on one chunk is stopped and reported as a scan error
 # naming the rule, instead of hanging the scan (catastrophic backtracking in a user rule).
@@ -65,21 +66,34 @@ def _cache_dir() -> Path:
     return Path(base) / "sondier"
 
 
+# A bounded repeat with a large upper bound (`[^\n]{0,400}`) makes hyperscan's compiler unroll
+# it: two such rules took minutes to compile. A prefilter may over-approximate (the exact regex
+# confirms every candidate), so `{m,n}` becomes `{m,}` in the prefilter only.
+_WIDE_REPEAT = _stdre.compile(r"(?<!\\)\{(\d+),(\d+)\}")
+_WIDEN_ABOVE = 32
+
+
+def _widen_bounded_repeats(pattern: str) -> str:
+    return _WIDE_REPEAT.sub(lambda m: f"{{{m.group(1)},}}" if int(m.group(2)) > _WIDEN_ABOVE else m.group(0), pattern)
+
+
 class _HyperscanPrefilter:
-    """A compiled hyperscan database answering 'which rules may match this text?'."""
+    """A compiled hyperscan database answering 'which rules may match this text?'.
+
+    Compiling hundreds of patterns takes seconds, so the database (and the list of rules it
+    holds) is cached on disk, keyed by the patterns themselves: the pre-commit hook pays the
+    compilation once per rule-set change, not once per commit."""
 
     def __init__(self, hs: Any, rules: Sequence[Rule]) -> None:
         self._hs = hs
-        self.indices: list[int] = []
-        expressions: list[bytes] = []
-        flags: list[int] = []
-        for index, rule in enumerate(rules):
-            expression, flag = self._translate(rule)
-            if self._compiles(expression, flag):
-                self.indices.append(index)
-                expressions.append(expression)
-                flags.append(flag)
-        self.db = self._load_or_compile(expressions, flags)
+        translated = [self._translate(rule) for rule in rules]
+        key = hashlib.sha256(repr((getattr(hs, "__version__", ""), translated)).encode()).hexdigest()[:32]
+        cache = _cache_dir() / f"hs-{key}.db"
+        loaded = self._load(cache)
+        if loaded is None:
+            loaded = self._compile(translated)
+            self._store(cache, *loaded)
+        self.indices, self.db = loaded
         self.scratch = hs.Scratch(self.db) if self.db is not None else None
 
     def _translate(self, rule: Rule) -> tuple[bytes, int]:
@@ -91,37 +105,53 @@ class _HyperscanPrefilter:
             flag |= hs.HS_FLAG_DOTALL
         if "multiline" in rule.flags:
             flag |= hs.HS_FLAG_MULTILINE
-        return rule.pattern.encode("utf-8"), flag
+        return _widen_bounded_repeats(rule.pattern).encode("utf-8", "surrogatepass"), flag
 
-    def _compiles(self, expression: bytes, flag: int) -> bool:
-        # Some `regex` syntax has no hyperscan equivalent even in prefilter mode; such
-        # rules are kept out of the database and run through the fallback path.
-        try:
-            self._hs.Database().compile(expressions=[expression], ids=[0], elements=1, flags=[flag])
-        except Exception:
-            return False
-        return True
+    def _build(self, items: Sequence[tuple[bytes, int]]) -> Any:
+        db = self._hs.Database()
+        db.compile(expressions=[e for e, _ in items], ids=list(range(len(items))), elements=len(items),
+                   flags=[f for _, f in items])
+        return db
 
-    def _load_or_compile(self, expressions: list[bytes], flags: list[int]) -> Any:
-        hs = self._hs
-        if not expressions:
-            return None
-        digest = hashlib.sha256(repr((hs.__version__ if hasattr(hs, "__version__") else "", expressions, flags)).encode())
-        cache = _cache_dir() / f"hs-{digest.hexdigest()[:32]}.db"
+    def _compile(self, translated: Sequence[tuple[bytes, int]]) -> tuple[list[int], Any]:
+        indices = list(range(len(translated)))
+        if not indices:
+            return [], None
         try:
-            return hs.loadb(cache.read_bytes())
+            return indices, self._build(translated)
         except Exception:
             pass
-        db = hs.Database()
-        db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+        # Some `regex` syntax has no hyperscan equivalent even in prefilter mode: keep those
+        # rules out of the database (they run through the keyword fallback path).
+        accepted = []
+        for index in indices:
+            try:
+                self._build([translated[index]])
+            except Exception:
+                continue
+            accepted.append(index)
+        if not accepted:
+            return [], None
+        return accepted, self._build([translated[i] for i in accepted])
+
+    def _load(self, cache: Path) -> tuple[list[int], Any] | None:
+        try:
+            raw = cache.read_bytes()
+            header, _, blob = raw.partition(b"\n")
+            indices = [int(i) for i in header.split(b",") if i]
+            return indices, (self._hs.loadb(blob, self._hs.HS_MODE_BLOCK) if indices else None)
+        except Exception:
+            return None  # missing, truncated or from another hyperscan build: recompile
+
+    def _store(self, cache: Path, indices: list[int], db: Any) -> None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(hs.dumpb(db))
+            blob = self._hs.dumpb(db) if db is not None else b""
+            tmp.write_bytes(",".join(map(str, indices)).encode() + b"\n" + blob)
             tmp.replace(cache)
         except OSError:
             pass  # a read-only home only costs a recompilation next time
-        return db
 
     def present(self, data: bytes) -> set[int]:
         found: set[int] = set()
@@ -176,8 +206,9 @@ class Matcher:
 
     def _rule_candidates(self, rule: Rule, chunk: Chunk, owned_end: int) -> Iterator[Candidate]:
         text = chunk.text
+        compiled = ensure_compiled(rule).compiled
         try:
-            for match in rule.compiled.finditer(text, timeout=self.regex_timeout):
+            for match in compiled.finditer(text, timeout=self.regex_timeout):
                 start, end = match.span(VALUE_GROUP)
                 if start < 0 or start == end or start >= owned_end or start < chunk.owned_start:
                     continue

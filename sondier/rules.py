@@ -179,6 +179,8 @@ def parse_rule(data: Any, path: str) -> Rule:
     negatives = _string_list(path, rule_id, "examples.negative", examples.get("negative", []))
     if not positives:
         raise RuleError(path, rule_id, "examples.positive", "at least one positive example is required")
+    values = testdata.get("values", [])
+    words = testdata.get("words", [])
     window = context.get("window", DEFAULT_WINDOW)
     if not 0 <= window <= 2000:
         raise RuleError(path, rule_id, "context.window", "must be between 0 and 2000")
@@ -201,9 +203,9 @@ def parse_rule(data: Any, path: str) -> Rule:
         context_required=context.get("required", False),
         base_confidence=float(confidence.get("base", DEFAULT_BASE)),
         threshold=float(confidence.get("threshold", DEFAULT_THRESHOLD)),
-        testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", testdata.get("values", []))),
+        testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", values)),
         testdata_patterns=_string_list(path, rule_id, "testdata.patterns", testdata.get("patterns", [])),
-        testdata_words=tuple(w.lower() for w in _string_list(path, rule_id, "testdata.words", testdata.get("words", []))),
+        testdata_words=tuple(w.lower() for w in _string_list(path, rule_id, "testdata.words", words)),
         positive_examples=positives,
         negative_examples=negatives,
     )
@@ -218,11 +220,79 @@ def _context_regex(words: Sequence[str]) -> Any:
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
 
 
+def _sre() -> tuple[Any, Any]:
+    """The stdlib regex parser and its opcodes (renamed in Python 3.11)."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as _constants
+        import sre_parse as _parser
+    return _parser, _constants
+
+
+def _item_min_width(items: Any, item: Any) -> int:
+    return int(_sre()[0].SubPattern(items.state, [item]).getwidth()[0])
+
+
+def _dominated_by_repeat(items: Any) -> bool:
+    """True when ``items`` is one unbounded repeat plus optional items: `a+`, `\\w+\\s*`, `a*b?`."""
+    c = _sre()[1]
+
+    required = [item for item in items if _item_min_width(items, item) > 0]
+    if len(required) > 1:
+        return False
+    for op, av in required or list(items):
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] == c.MAXREPEAT:
+            return True
+        if op is c.SUBPATTERN and _dominated_by_repeat(av[-1]):
+            return True
+        if op is c.BRANCH and any(_dominated_by_repeat(branch) for branch in av[1]):
+            return True
+    return False
+
+
+def _has_nested_quantifier(items: Any) -> bool:
+    """An unbounded repeat of something that is itself an unbounded repeat, `(a+)+`: the ways to
+    split a run of `a` grow exponentially, and a backtracking engine tries them all on a miss."""
+    c = _sre()[1]
+
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            if av[1] == c.MAXREPEAT and _dominated_by_repeat(av[2]):
+                return True
+            children = [av[2]]
+        elif op is c.SUBPATTERN:
+            children = [av[-1]]
+        elif op is c.BRANCH:
+            children = list(av[1])
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            children = [av[1]]
+        else:  # literals, classes; possessive repeats and atomic groups never backtrack
+            children = []
+        if any(_has_nested_quantifier(child) for child in children):
+            return True
+    return False
+
+
+def is_catastrophic(pattern: str) -> bool:
+    """Obvious catastrophic backtracking (nested unbounded quantifiers), checked at load time.
+
+    Written by hand: neither `re` nor `regex` exposes such a check. Patterns using syntax only
+    `regex` knows (\\p{L}...) are not analysed; the per-match time limit still covers them."""
+    try:
+        return _has_nested_quantifier(_sre()[0].parse(pattern))
+    except (_stdre.error, RecursionError, ValueError, OverflowError, TypeError):
+        return False
+
+
 def compile_rule(rule: Rule) -> Rule:
     """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
     compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
     if VALUE_GROUP not in compiled.groupindex:
         raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
+    if is_catastrophic(rule.pattern):
+        raise RuleError(rule.source, rule.id, "regex", "nested unbounded quantifiers such as (a+)+ backtrack "
+                        "catastrophically; rewrite it (e.g. a+ instead of (a+)+, or a possessive a++)")
     testdata = tuple(
         _compile_regex(rule.source, rule.id, "testdata.patterns", p, regex.IGNORECASE) for p in rule.testdata_patterns
     )
@@ -239,10 +309,14 @@ def _load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(str(path), None, None, f"cannot read rule file: {exc}") from None
+    # libyaml's loader is ~10x faster than the pure-Python one; both are safe loaders.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise RuleError(str(path), None, None, f"invalid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # yaml's constructors: `2001-13-45`, deep nesting
+        raise RuleError(str(path), None, None, f"invalid YAML value: {type(exc).__name__}: {exc}") from None
 
 
 def load_file(path: Path) -> list[Rule]:
@@ -275,17 +349,87 @@ def rule_files(folders: Iterable[Path]) -> list[Path]:
 
 
 def load_rules(extra: Sequence[Path] = (), include_builtin: bool = True) -> list[Rule]:
-    """Load built-in rules and extra rule folders/files; duplicate ids are an error."""
+    """Load built-in rules and extra rule folders/files; duplicate ids are an error.
+
+    Parsed rules are cached on disk (keyed by every file's path, size and mtime), because
+    parsing a few hundred YAML files costs more than a pre-commit scan itself."""
     folders = ([builtin_rules_dir()] if include_builtin else []) + list(extra)
+    files = rule_files(folders)
+    cache = _rules_cache_path(files)
+    cached = _read_rules_cache(cache)
+    if cached is not None:
+        return cached
+    rules = _parse_files(files)
+    _write_rules_cache(cache, rules)
+    return rules
+
+
+def _rules_cache_path(files: Sequence[Path]) -> Path | None:
+    import hashlib
+
+    from sondier import __version__
+    from sondier.matching import _cache_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return _cache_dir() / f"rules-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_rules_cache(cache: Path | None) -> list[Rule] | None:
+    import pickle
+
+    if cache is None:
+        return None
+    try:
+        with open(cache, "rb") as handle:
+            rules = pickle.load(handle)
+    except Exception:
+        return None  # absent or unreadable: parse the YAML again
+    return rules if isinstance(rules, list) and all(isinstance(r, Rule) for r in rules) else None
+
+
+def _write_rules_cache(cache: Path | None, rules: list[Rule]) -> None:
+    import os
+    import pickle
+
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError:
+        pass
+
+
+def _parse_files(files: Sequence[Path]) -> list[Rule]:
+    """Parse and fully validate (regexes included) every file; return uncompiled rules.
+
+    Compiling is repeated lazily at scan time for the rules whose patterns are present, so a
+    small scan compiles a handful of regexes instead of hundreds."""
+    from dataclasses import replace
+
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in rule_files(folders):
+    for path in files:
         for rule in load_file(path):
             if rule.id in seen:
                 raise RuleError(str(path), rule.id, "id", f"duplicate rule id (also defined in {seen[rule.id]})")
             seen[rule.id] = str(path)
-            rules.append(rule)
+            compile_rule(rule)
+            rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=()))
     return rules
+
+
+def ensure_compiled(rule: Rule) -> Rule:
+    return rule if rule.compiled is not None else compile_rule(rule)
 
 
 def select(rules: Sequence[Rule], enable: Sequence[str] = (), disable: Sequence[str] = ()) -> list[Rule]:

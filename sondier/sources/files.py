@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,8 @@ def matches_any(path: str, patterns: Iterable[str]) -> bool:
     parts = path.split("/")
     for pattern in patterns:
         pattern = pattern.rstrip("/")
+        if pattern.endswith("/**"):  # `vendor/**` also excludes the folder itself: no walk inside
+            pattern = pattern[:-3]
         if fnmatchcase(path, pattern) or fnmatchcase(parts[-1], pattern):
             return True
         for i in range(1, len(parts)):
@@ -56,7 +59,7 @@ def matches_any(path: str, patterns: Iterable[str]) -> bool:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        rel = path.relative_to(root)
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
     except ValueError:
         rel = path
     text = rel.as_posix()
@@ -74,7 +77,36 @@ def walk(
     exclude = tuple(exclude)
     seen_dirs: set[tuple[int, int]] = set()
     for target in targets:
-        yield from _walk_one(target, root, exclude, max_size, follow_symlinks, seen_dirs, explicit=True)
+        display_root = _display_root(target, root)
+        # An explicit stack of folder listings, not recursion: a tree may be deeper than
+        # Python's recursion limit (1,500 nested folders fit in PATH_MAX).
+        stack = [_walk_one(target, display_root, exclude, max_size, follow_symlinks, seen_dirs, explicit=True)]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+            elif isinstance(item, _Folder):
+                stack.append(_walk_dir(item.path, display_root, exclude, max_size, follow_symlinks, seen_dirs))
+            else:
+                yield item
+
+
+@dataclass(frozen=True, slots=True)
+class _Folder:
+    """A folder to descend into (handled by walk's stack)."""
+
+    path: Path
+
+
+def _display_root(target: Path, root: Path) -> Path:
+    """Paths are shown relative to the scan root (the current folder); a target outside it is
+    shown relative to itself (a folder) or its folder (a file), never as an absolute path."""
+    absolute = Path(os.path.abspath(target))
+    try:
+        absolute.relative_to(os.path.abspath(root))
+    except ValueError:
+        return absolute if absolute.is_dir() else absolute.parent
+    return root
 
 
 def _walk_one(
@@ -85,7 +117,7 @@ def _walk_one(
     follow: bool,
     seen_dirs: set[tuple[int, int]],
     explicit: bool = False,
-) -> Iterator[FileTask | Skipped]:
+) -> Iterator[FileTask | Skipped | _Folder]:
     display = _display(path, root)
     if not explicit and exclude and matches_any(display, exclude):
         return
@@ -113,7 +145,7 @@ def _walk_one(
             yield Skipped(display, "symbolic link loop")
             return
         seen_dirs.add(key)
-        yield from _walk_dir(path, root, exclude, max_size, follow, seen_dirs)
+        yield _Folder(path)
         return
     if not stat.S_ISREG(info.st_mode):
         yield Skipped(display, "not a regular file (FIFO, socket or device): never opened")
@@ -131,7 +163,7 @@ def _walk_dir(
     max_size: int | None,
     follow: bool,
     seen_dirs: set[tuple[int, int]],
-) -> Iterator[FileTask | Skipped]:
+) -> Iterator[FileTask | Skipped | _Folder]:
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except FileNotFoundError:
@@ -186,7 +218,12 @@ def decode_bytes(data: bytes) -> str | None:
 
 def read_chunks(task: FileTask) -> Iterator[Chunk]:
     """Yield the chunks of one file; large files are streamed with overlapping chunks."""
-    with open(task.path, "rb") as handle:
+    # O_NONBLOCK + fstat: a file replaced by a FIFO after the walk must not block the scan forever.
+    fd = os.open(task.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "no longer a regular file")
+    with open(fd, "rb") as handle:
         yield from read_handle(handle, task.display)
 
 
@@ -213,6 +250,7 @@ def _stream(handle: BinaryIO, first_block: bytes, encoding: str, display: str) -
     header_end = pending.find("\n")
     header = pending[:header_end] if header_end >= 0 else None
     line = 1
+    column = 1
     owned_start = 0
     first = True
     while True:
@@ -225,12 +263,14 @@ def _stream(handle: BinaryIO, first_block: bytes, encoding: str, display: str) -
         if final and len(pending) <= owned_start:
             return
         yield Chunk(pending, display, start_line=line, owned_start=owned_start, owned_end=owned_end,
-                    header=None if first else header)
+                    header=None if first else header, start_column=column)
         if final:
             return
         first = False
         assert owned_end is not None
         keep_from = max(owned_start, owned_end - CONTEXT_CHARS)
         line += pending.count("\n", 0, keep_from)
+        last_newline = pending.rfind("\n", 0, keep_from)
+        column = keep_from - last_newline if last_newline >= 0 else column + keep_from
         owned_start = owned_end - keep_from
         pending = pending[keep_from:]

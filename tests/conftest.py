@@ -1,0 +1,36 @@
+"""Shared test helpers: run the real `sondier` command in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
+
+
+def sondier_command() -> list[str]:
+    """The installed console script when present (what users run), else `python -m sondier`."""
+    script = Path(sys.executable).with_name("sondier")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sondier"]
+
+
+def run_sondier(
+    args: Sequence[str], cwd: Path | None = None, input: bytes | None = None, env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*sondier_command(), *args], cwd=cwd, input=input.decode() if input is not None else None,
+        capture_output=True, text=True, env=full_env, timeout=timeout,
+    )
+
+
+@pytest.fixture
+def run() -> object:
+    return run_sondier

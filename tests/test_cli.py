@@ -1,0 +1,102 @@
+"""End-to-end runs of the installed command in a subprocess (and a few through click's runner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import run_sondier
+
+from sondier.cli import main
+
+EMAIL = "jeanne.martin@orange.fr"
+
+
+def test_clean_tree_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("nothing personal here\n")
+    result = run_sondier(["scan", str(tmp_path)])
+    assert result.returncode == 0, result.stderr
+
+
+def test_findings_exit_1_and_are_redacted(tmp_path: Path) -> None:
+    (tmp_path / "users.csv").write_text(f"nom,email\nMartin,{EMAIL}\n")
+    result = run_sondier(["scan", str(tmp_path), "--format", "json"])
+    assert result.returncode == 1, result.stderr
+    assert EMAIL not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["version"] == 1
+    finding = report["findings"][0]
+    assert finding["rule_id"] == "email"
+    assert (finding["path"], finding["line"], finding["column"]) == ("users.csv", 2, 8)
+    assert "value" not in finding
+    assert report["summary"]["by_rule"] == {"email": 1}
+
+
+def test_show_values_is_the_only_way_to_see_values(tmp_path: Path) -> None:
+    (tmp_path / "u.txt").write_text(f"contact {EMAIL}\n")
+    result = run_sondier(["scan", str(tmp_path), "--format", "json", "--show-values"])
+    assert json.loads(result.stdout)["findings"][0]["value"] == EMAIL
+    text = run_sondier(["scan", str(tmp_path)])
+    assert EMAIL not in text.stdout
+
+
+def test_custom_exit_code(tmp_path: Path) -> None:
+    (tmp_path / "u.txt").write_text(f"contact {EMAIL}\n")
+    assert run_sondier(["scan", str(tmp_path), "--exit-code", "7", "-q"]).returncode == 7
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = run_sondier(["scan", "-", "--format", "json"], input=f"mail: {EMAIL}\n".encode())
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["findings"][0]["path"] == "-"
+
+
+def test_bad_config_exits_2(tmp_path: Path) -> None:
+    (tmp_path / ".sondier.yml").write_text("unknown: 1\n")
+    result = run_sondier(["scan", "."], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown key 'unknown'" in result.stderr
+
+
+def test_missing_path_is_a_scan_error_not_a_clean_scan(tmp_path: Path) -> None:
+    result = run_sondier(["scan", str(tmp_path / "nope")])
+    assert result.returncode == 3
+    assert "no such file" in result.stdout + result.stderr
+
+
+def test_several_reports_in_one_run(tmp_path: Path) -> None:
+    (tmp_path / "u.txt").write_text(f"contact {EMAIL}\n")
+    out = tmp_path / "out"
+    result = run_sondier(["scan", str(tmp_path / "u.txt"), "--report", f"json={out / 'r.json'}", "-f", "text"])
+    assert result.returncode == 1
+    assert json.loads((out / "r.json").read_text())["summary"]["total"] == 1
+    assert "email" in result.stdout
+
+
+def test_malformed_report_option_exits_2(tmp_path: Path) -> None:
+    result = run_sondier(["scan", str(tmp_path), "--report", "nonsense"])
+    assert result.returncode == 2
+
+
+def test_rules_list_show_and_test(tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(main, ["rules", "list"])
+    assert listed.exit_code == 0 and "email" in listed.output
+    shown = runner.invoke(main, ["rules", "show", "email"])
+    assert shown.exit_code == 0 and "RFC 2606" in shown.output
+    assert runner.invoke(main, ["rules", "show", "nope"]).exit_code == 2
+    rule = tmp_path / "mine.yaml"
+    rule.write_text(
+        "id: my-ticket\nname: Ticket\ncategory: secret\nseverity: low\ndescription: d\nremediation: r\n"
+        "regex: 'TCK-(?P<value>\\d{6})'\nkeywords: [tck-]\n"
+        "examples:\n  positive: ['TCK-123456']\n  negative: ['TCK-12', 'TCK-1234567']\n"
+    )
+    tested = run_sondier(["rules", "test", str(rule)])
+    assert "2 passed, 1 failed" in tested.stdout  # TCK-1234567 contains TCK-123456: the example is wrong
+    assert tested.returncode == 1
+
+
+def test_version() -> None:
+    result = run_sondier(["--version"])
+    assert result.returncode == 0 and "sondier" in result.stdout

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sondier.errors import ConfigError, RuleError
+from sondier.rules import compile_rule, fold, load_file, load_rules, parse_rule, select
+
+VALID = {
+    "id": "demo-token",
+    "name": "Demo token",
+    "category": "secret",
+    "severity": "high",
+    "description": "A demo token.",
+    "remediation": "Rotate it.",
+    "regex": r"\bdemo_(?P<value>[a-z0-9]{16})\b",
+    "keywords": ["demo_"],
+    "examples": {"positive": ["demo_abcdefgh12345678"], "negative": ["demo_short"]},
+}
+
+
+def test_valid_rule_parses_and_compiles() -> None:
+    rule = compile_rule(parse_rule(dict(VALID), "x.yaml"))
+    assert rule.id == "demo-token"
+    assert rule.keywords == ("demo_",)
+    assert rule.boundary is False  # secrets default to no boundary requirement
+    assert rule.compiled.search("demo_abcdefgh12345678").group("value") == "abcdefgh12345678"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"colour": "red"}, "colour", "unknown field"),
+        ({"id": "Bad_Id"}, "id", "kebab-case"),
+        ({"category": "other"}, "category", "must be one of"),
+        ({"severity": "urgent"}, "severity", "must be one of"),
+        ({"keywords": "demo"}, "keywords", "expected list"),
+        ({"validator": "nope"}, "validator", "unknown validator"),
+        ({"confidence": {"base": 2}}, "confidence.base", "between 0 and 1"),
+        ({"context": {"window": "wide"}}, "context.window", "expected int"),
+        ({"examples": {"positive": []}}, "examples.positive", "at least one"),
+        ({"regex": None}, "regex", "required"),
+    ],
+)
+def test_invalid_fields_name_file_rule_and_field(change: dict, field: str, message: str) -> None:
+    data = {**VALID, **change}
+    with pytest.raises(RuleError) as info:
+        parse_rule(data, "rules/demo.yaml")
+    text = str(info.value)
+    assert "rules/demo.yaml" in text
+    assert f"field '{field}'" in text
+    assert message in text
+
+
+def test_regex_without_value_group_is_rejected() -> None:
+    rule = parse_rule({**VALID, "regex": "demo_[a-z]{16}"}, "r.yaml")
+    with pytest.raises(RuleError, match="named group"):
+        compile_rule(rule)
+
+
+def test_invalid_regex_is_rejected_with_rule_id() -> None:
+    rule = parse_rule({**VALID, "regex": "(?P<value>[a-z"}, "r.yaml")
+    with pytest.raises(RuleError, match=r"rule 'demo-token'.*invalid regular expression"):
+        compile_rule(rule)
+
+
+def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: [unclosed\n")
+    with pytest.raises(RuleError, match=r"broken\.yaml.*invalid YAML"):
+        load_file(path)
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    import yaml
+
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(VALID))
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(VALID))
+    with pytest.raises(RuleError, match="duplicate rule id"):
+        load_rules([tmp_path], include_builtin=False)
+
+
+def test_file_may_hold_a_family(tmp_path: Path) -> None:
+    import yaml
+
+    second = {**VALID, "id": "demo-token-2"}
+    (tmp_path / "family.yaml").write_text(yaml.safe_dump([VALID, second]))
+    assert [r.id for r in load_rules([tmp_path], include_builtin=False)] == ["demo-token", "demo-token-2"]
+
+
+def test_builtin_rules_load_and_ids_are_unique() -> None:
+    rules = load_rules()
+    ids = [r.id for r in rules]
+    assert len(ids) == len(set(ids))
+    assert "email" in ids
+
+
+def test_select_by_id_category_and_glob() -> None:
+    rules = [parse_rule({**VALID, "id": i, "category": c}, "x") for i, c in
+             [("fr-nir", "pii"), ("fr-phone", "pii"), ("aws-key", "secret")]]
+    assert [r.id for r in select(rules, enable=["pii"])] == ["fr-nir", "fr-phone"]
+    assert [r.id for r in select(rules, disable=["fr-*"])] == ["aws-key"]
+    with pytest.raises(ConfigError, match="unknown rule id"):
+        select(rules, enable=["no-such-rule"])
+
+
+def test_fold_removes_accents_and_case() -> None:
+    assert fold("Téléphone Numéro") == "telephone numero"
