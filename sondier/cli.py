@@ -34,7 +34,7 @@ def scan_options(func: F) -> F:
     options = [
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
                      help="Configuration file (default: .sondier.yml or [tool.sondier] in pyproject.toml)."),
-        click.option("--rule", "enable", multiple=True, help="Only run these rules (id, category or glob); repeatable."),
+        click.option("--rule", "enable", multiple=True, help="Only run these rules (id, category, glob); repeatable."),
         click.option("--disable-rule", "disable", multiple=True, help="Do not run these rules; repeatable."),
         click.option("--rules", "extra_rules", multiple=True, type=click.Path(path_type=Path, exists=True),
                      help="Extra rule file or folder; repeatable."),
@@ -50,7 +50,7 @@ def scan_options(func: F) -> F:
                      help="Report only findings that are not in this baseline."),
         click.option("--ignore-file", type=click.Path(path_type=Path, dir_okay=False),
                      help="Ignore file (default: .sondierignore when present)."),
-        click.option("--ignore-errors", is_flag=True, help="Exit as if complete even when some input could not be read."),
+        click.option("--ignore-errors", is_flag=True, help="Exit as if complete when some input was unreadable."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -154,6 +154,25 @@ def main() -> None:
     Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 scan error."""
 
 
+def run() -> None:
+    """Console-script entry point: the click group, with unexpected errors reported without
+    their message or locals (they could hold a found value) and never as a clean scan."""
+    import os
+
+    try:
+        main(prog_name="sondier")
+    except Exception as error:  # an internal bug: exit 3, never 0 or 1
+        if os.environ.get("SONDIER_DEBUG"):
+            raise
+        frame = error.__traceback__
+        while frame is not None and frame.tb_next is not None:
+            frame = frame.tb_next
+        where = f" at {Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else ""
+        click.echo(f"sondier: internal error: {type(error).__name__}{where} (the message is withheld because it "
+                   "may contain scanned data; set SONDIER_DEBUG=1 to see the traceback)", err=True)
+        sys.exit(EXIT_SCAN_ERROR)
+
+
 def _progress_callback(quiet: bool) -> tuple[Callable[[int, int], None] | None, ExitStack]:
     stack = ExitStack()
     if quiet or not sys.stderr.isatty():
@@ -179,7 +198,7 @@ def _progress_callback(quiet: bool) -> tuple[Callable[[int, int], None] | None, 
 @click.argument("targets", nargs=-1)
 @click.option("--staged", is_flag=True, help="Scan the lines added in the git index (pre-commit).")
 @click.option("--diff", "diff_range", metavar="BASE..HEAD", help="Scan the lines added by the commits in a range.")
-@click.option("--history", is_flag=True, help="Scan every commit reachable from TARGETS (revisions; default: all refs).")
+@click.option("--history", is_flag=True, help="Scan every commit reachable from TARGETS (revisions; default all refs).")
 @click.option("--since", help="With --history: commits more recent than this date.")
 @click.option("--until", help="With --history: commits older than this date.")
 @click.option("--max-count", type=click.IntRange(min=1), help="With --history: at most this many commits.")
@@ -203,6 +222,11 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         root = Path(opts["repo"]).resolve() if git_mode else Path.cwd()
         config = build_config(root, **opts)
         targets_list = parse_reports(opts["formats"], opts["output"], opts["reports"])
+        # The terminal report shows no fingerprint: skip their deliberate cost unless a report
+        # or a suppression file needs them.
+        needs_fingerprints = any(name != "text" for name, _ in targets_list) or bool(
+            config.baseline or config.ignore_file)
+        config = config.with_overrides(fingerprints=needs_fingerprints)
         progress, stack = _progress_callback(opts["quiet"])
         with stack:
             result = _run_scan(config, targets, staged, diff_range, history, opts, progress)
@@ -320,3 +344,52 @@ def rules_test(files: tuple[Path, ...], verbose: bool) -> None:
             click.echo(f"{mark} {outcome.rule_id} {outcome.kind} example #{outcome.index}: {outcome.message}")
     click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
+
+
+@main.command("ci")
+@click.argument("host", required=False, default="auto", type=click.Choice(["auto", "github", "gitlab"]))
+@click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".",
+              help="Repository to scan (default: current folder).")
+@click.option("--base", help="Scan from this commit or branch instead of the event's base.")
+@click.option("--head", help="Scan up to this commit instead of the event's head.")
+@click.option("--scan-mode", type=click.Choice(["auto", "history", "tree"]), default="auto",
+              show_default=True, help="auto: the range the event calls for; history: every commit; tree: the checked-out files.")
+@click.option("--fail-on", type=click.Choice(["findings", "never"]), default="findings", show_default=True,
+              help="never: exit 0 on findings (report jobs); scan errors still exit 3.")
+@click.option("--exit-code", type=click.IntRange(0, 255), default=EXIT_FINDINGS, show_default=True,
+              help="Exit code when findings are reported and --fail-on findings.")
+@click.option("--sarif-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="GitHub: SARIF report path (default: $RUNNER_TEMP/sondier.sarif).")
+@click.option("--summary/--no-summary", default=True, help="GitHub: append a job summary.")
+@click.option("--annotations/--no-annotations", default=True, help="GitHub: print annotations.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH", help="Also write FORMAT to PATH.")
+@click.option("--dotenv", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write SONDIER_EXIT_CODE/FINDINGS_COUNT/SCANNED_RANGE here (GitLab default: sondier.env).")
+@click.option("--fetch/--no-fetch", default=True, help="Fetch missing history from the remote first.")
+@click.option("--path", "path_filters", multiple=True, help="Only these paths (globs); repeatable.")
+@click.option("--quiet", "-q", is_flag=True, help="No text report in the log.")
+@scan_options
+def ci(host: str, repo: Path, base: str | None, head: str | None, scan_mode: str, fail_on: str,
+       exit_code: int, sarif_file: Path | None, summary: bool, annotations: bool, reports: tuple[str, ...],
+       dotenv: Path | None, fetch: bool, path_filters: tuple[str, ...], quiet: bool, **opts: Any) -> None:
+    """Scan what a CI run calls for: detects GitHub Actions or GitLab CI (or HOST forces one),
+    computes the commit range from the event, writes the reports the host reads (SARIF,
+    annotations, job summary, outputs; GitLab secret detection and code quality). Missing
+    history is an error (exit 3), never a clean result."""
+    import os
+
+    from sondier import ci as ci_module
+
+    options = ci_module.CiOptions(
+        host=host, repo=repo, base=base or None, head=head or None, scan_mode=scan_mode, fail_on=fail_on,
+        exit_code=exit_code, sarif_file=sarif_file, summary=summary, annotations=annotations, reports=reports,
+        dotenv=dotenv, fetch=fetch, quiet=quiet, path_filters=path_filters)
+    sys.exit(ci_module.execute(options, opts, os.environ, lambda line: click.echo(line, err=True)))
+
+
+# Baseline and ignore-file commands live in their own module (owned by the suppression work).
+from sondier.baseline_cli import baseline as _baseline_group  # noqa: E402
+from sondier.baseline_cli import ignore as _ignore_group  # noqa: E402
+
+main.add_command(_baseline_group)
+main.add_command(_ignore_group)

@@ -23,6 +23,7 @@ class Allowlist:
 
     paths: tuple[str, ...] = ()  # glob patterns on the finding's path
     values: tuple[str, ...] = ()  # regexes matched (search) against the raw value
+    test_data: tuple[str, ...] = ()  # exact known test values, compared without separators or case
     rules: Mapping[str, Allowlist] = field(default_factory=dict)  # per rule id
 
 
@@ -46,6 +47,7 @@ class Config:
     ignore_errors: bool = False
     regex_timeout: float = 5.0
     decode: bool = True  # scan inside base64 / percent-encoded strings
+    fingerprints: bool = True  # compute fingerprints in the workers (reports and baselines need them)
 
     def with_overrides(self, **changes: Any) -> Config:
         known = {f.name for f in fields(self)}
@@ -68,7 +70,10 @@ def parse_size(value: Any, where: str) -> int:
     if not match:
         raise ConfigError(f"{where}: expected a size such as 10MB or 1048576, got {value!r}")
     unit = (match.group(2) or "").lower()[:1]
-    return int(float(match.group(1)) * _UNITS[unit])
+    size = float(match.group(1)) * _UNITS[unit]
+    if not 0 < size < 2**63:  # "9" * 400 parses as inf: refuse it rather than crash
+        raise ConfigError(f"{where}: size out of range: {value!r}")
+    return int(size)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
@@ -99,20 +104,22 @@ def _regexes(values: tuple[str, ...], where: str) -> tuple[str, ...]:
     for pattern in values:
         try:
             regex.compile(pattern)
-        except regex.error as exc:
+        except (regex.error, ValueError, OverflowError, RecursionError) as exc:
             raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
     return values
 
 
 def _allowlist(data: Any, where: str, nested: bool = True) -> Allowlist:
     _expect(data, dict, where)
-    _check_keys(data, {"paths", "values", "rules"} if nested else {"paths", "values"}, where)
+    leaf = {"paths", "values", "test-data"}
+    _check_keys(data, leaf | {"rules"} if nested else leaf, where)
     per_rule: dict[str, Allowlist] = {}
     for rule_id, sub in _expect(data.get("rules", {}), dict, f"{where}.rules").items():
         per_rule[str(rule_id)] = _allowlist(sub, f"{where}.rules.{rule_id}", nested=False)
     return Allowlist(
         paths=_strings(data.get("paths", []), f"{where}.paths"),
         values=_regexes(_strings(data.get("values", []), f"{where}.values"), f"{where}.values"),
+        test_data=_strings(data.get("test-data", []), f"{where}.test-data"),
         rules=per_rule,
     )
 
@@ -143,8 +150,13 @@ def from_mapping(data: Any, source: Path, root: Path) -> Config:
         values["min_confidence"] = value
     if "jobs" in data:
         values["jobs"] = _expect(data["jobs"], int, f"{where}: jobs")
+        if not 0 <= values["jobs"] <= 1024:  # a committed config must not fork-bomb the CI runner
+            raise ConfigError(f"{where}: jobs: must be between 0 (all cores) and 1024")
     if "regex-timeout" in data:
         values["regex_timeout"] = float(_expect(data["regex-timeout"], (int, float), f"{where}: regex-timeout"))
+        # 0, negative, nan or inf would disable the limit: a catastrophic user regex would hang.
+        if not 0 < values["regex_timeout"] <= 3600:
+            raise ConfigError(f"{where}: regex-timeout: must be a number of seconds in (0, 3600]")
     for key, attr in (("follow-symlinks", "follow_symlinks"), ("inline-ignore", "inline_ignore"), ("decode", "decode")):
         if key in data:
             values[attr] = _expect(data[key], bool, f"{where}: {key}")
@@ -167,6 +179,8 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: configuration is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # yaml's constructors: `2001-13-45`, deep nesting
+        raise ConfigError(f"{path}: invalid YAML value: {type(exc).__name__}: {exc}") from None
 
 
 def _read_pyproject(path: Path) -> Any:
@@ -180,7 +194,10 @@ def _read_pyproject(path: Path) -> Any:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return data.get("tool", {}).get("sondier")
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table, got {type(tool).__name__}")
+    return tool.get("sondier")
 
 
 def find_config(root: Path) -> Path | None:

@@ -5,6 +5,7 @@ with --show-suppressed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,3 +23,11 @@ def apply_files(result: ScanResult, config: Config) -> None:
         from sondier.suppression import baseline
 
         baseline.apply(result, config.baseline)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

@@ -1,0 +1,194 @@
+"""`sondier baseline create|update|show` and `sondier ignore add`: accept what is already there,
+silence a false positive in one command. Files written here hold fingerprints, never values."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sondier.cli import _fail, _run_scan, build_config, scan_options
+from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, ConfigError, SondierError
+
+
+def _baseline_path(opts: dict[str, Any], config: Any) -> Path:
+    from sondier.suppression.baseline import DEFAULT_PATH
+
+    chosen = opts.get("file") or opts.get("baseline") or config.baseline
+    return Path(chosen) if chosen is not None else DEFAULT_PATH
+
+
+def _prepare(history: bool, opts: dict[str, Any]) -> tuple[Any, Path]:
+    """The scan configuration (never applying a baseline) and the baseline file to write."""
+    root = Path(opts["repo"]).resolve() if history else Path.cwd()
+    config = build_config(root, **opts)
+    path = _baseline_path(opts, config)
+    # The baseline being written must not filter the scan that writes it.
+    return dataclasses.replace(config, baseline=None, fingerprints=True), path
+
+
+def _scan(config: Any, targets: tuple[str, ...], history: bool, opts: dict[str, Any]) -> Any:
+    """Scan as `sondier scan` would; an incomplete scan writes nothing (exit 3)."""
+    scan_opts = {
+        "path_filters": opts.get("path_filters", ()),
+        "since": opts.get("since"),
+        "until": opts.get("until"),
+        "max_count": opts.get("max_count"),
+    }
+    result = _run_scan(config, targets, False, None, history, scan_opts, None)
+    if result.errors and not config.ignore_errors:
+        for error in result.errors:
+            click.echo(f"sondier: error: {error}", err=True)
+        click.echo("sondier: the scan is incomplete; no baseline written (--ignore-errors to accept)", err=True)
+        sys.exit(EXIT_SCAN_ERROR)
+    return result
+
+
+def baseline_scan_options(func: Any) -> Any:
+    options = [
+        click.argument("targets", nargs=-1),
+        click.option("--history", is_flag=True, help="Baseline every commit reachable from TARGETS (revisions)."),
+        click.option("--since", help="With --history: commits more recent than this date."),
+        click.option("--until", help="With --history: commits older than this date."),
+        click.option("--max-count", type=click.IntRange(min=1), help="With --history: at most this many commits."),
+        click.option("--path", "path_filters", multiple=True, help="With --history: only these paths (globs)."),
+        click.option(
+            "--repo",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=".",
+            help="Repository for --history (default: current folder).",
+        ),
+        click.option(
+            "--file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Baseline file (default: `baseline` in the configuration, else .sondier-baseline.json).",
+        ),
+    ]
+    func = scan_options(func)
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group()
+def baseline() -> None:
+    """Accept the findings a repository already has; `scan --baseline FILE` then reports only new ones.
+
+    The file holds slow, truncated, non-reversible fingerprints and counts: no values, no paths,
+    no line numbers, no timestamps. Commit it."""
+
+
+@baseline.command("create")
+@baseline_scan_options
+@click.option("--force", is_flag=True, help="Overwrite an existing baseline.")
+def baseline_create(targets: tuple[str, ...], history: bool, force: bool, **opts: Any) -> None:
+    """Scan like `sondier scan` and write every current finding to the baseline."""
+    from sondier.suppression import baseline as baseline_module
+
+    try:
+        config, path = _prepare(history, opts)
+        if path.exists() and not force:
+            raise ConfigError(f"{path}: baseline exists; use `sondier baseline update` (or --force to replace it)")
+        result = _scan(config, targets, history, opts)
+        created = baseline_module.Baseline.from_findings(result.findings)
+        baseline_module.write(created, path)
+    except SondierError as error:
+        _fail(error)
+    click.echo(
+        f"sondier: wrote {path}: {len(created.counts)} entries for {len(result.findings)} findings "
+        f"({len(result.suppressed)} already suppressed otherwise)",
+        err=True,
+    )
+
+
+@baseline.command("update")
+@baseline_scan_options
+@click.option("--no-prune", is_flag=True, help="Keep entries that match nothing any more.")
+def baseline_update(targets: tuple[str, ...], history: bool, no_prune: bool, **opts: Any) -> None:
+    """Re-scan: add new findings to the baseline and prune entries that match nothing any more."""
+    from sondier.suppression import baseline as baseline_module
+
+    try:
+        config, path = _prepare(history, opts)
+        old = baseline_module.load(path)  # a missing or broken baseline fails before the scan
+        result = _scan(config, targets, history, opts)
+        new = baseline_module.Baseline.from_findings(result.findings)
+        counts = dict(new.counts)
+        if no_prune:
+            for fp, count in old.counts.items():
+                counts[fp] = max(count, counts.get(fp, 0))
+        updated = baseline_module.Baseline(counts, new.scheme)
+        baseline_module.write(updated, path)
+    except SondierError as error:
+        _fail(error)
+    added = len(set(updated.counts) - set(old.counts))
+    pruned = len(set(old.counts) - set(updated.counts))
+    click.echo(f"sondier: updated {path}: {added} added, {pruned} pruned, {len(updated.counts)} entries", err=True)
+
+
+@baseline.command("show")
+@click.option(
+    "--file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Baseline file (default: .sondier-baseline.json).",
+)
+def baseline_show(file: Path | None) -> None:
+    """Summarize a baseline: fingerprint scheme and accepted findings per rule."""
+    from sondier.suppression import baseline as baseline_module
+
+    path = file or baseline_module.DEFAULT_PATH
+    try:
+        loaded = baseline_module.load(path)
+    except SondierError as error:
+        _fail(error)
+    scheme = loaded.scheme
+    click.echo(f"{path}: {len(loaded.counts)} entries, {sum(loaded.counts.values())} findings accepted")
+    click.echo(
+        f"  fingerprints: {scheme['scheme']} N={scheme['n']} r={scheme['r']} bits={scheme['bits']} "
+        f"key={scheme['key_id'] or 'none'}"
+    )
+    for rule_id, total in sorted(loaded.rules().items()):
+        click.echo(f"  {rule_id:<30} {total}")
+
+
+@click.group("ignore")
+def ignore() -> None:
+    """Manage the ignore file (.sondierignore)."""
+
+
+@ignore.command("add")
+@click.argument("fingerprint", required=False)
+@click.option("--rule", help="Rule id or category (pii, secret).")
+@click.option("--path", "path_glob", help="Path glob.")
+@click.option("--reason", required=True, help="Why this is acceptable (mandatory).")
+@click.option(
+    "--file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".sondierignore"),
+    show_default=True,
+    help="Ignore file to append to.",
+)
+def ignore_add(fingerprint: str | None, rule: str | None, path_glob: str | None, reason: str, file: Path) -> None:
+    """Append an entry: a FINGERPRINT from a report, and/or --rule, --path; --reason is required."""
+    from sondier.suppression import ignore_file
+
+    try:
+        line = ignore_file.format_entry(reason, fingerprint, rule, path_glob)
+        if file.exists():
+            ignore_file.load(file)  # refuse to append to a file that is already broken
+            existing = file.read_text(encoding="utf-8")
+        else:
+            existing = ""
+        separator = "" if not existing or existing.endswith("\n") else "\n"
+        with open(file, "a", encoding="utf-8", newline="\n") as handle:
+            handle.write(f"{separator}{line}\n")
+    except SondierError as error:
+        _fail(error)
+    except OSError as exc:
+        click.echo(f"sondier: error: {file}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"sondier: added to {file}: {line}", err=True)

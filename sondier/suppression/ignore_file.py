@@ -1,0 +1,185 @@
+"""The ignore file (`.sondierignore`): accepted findings, one entry per line, each with a reason.
+
+    # comment
+    fingerprint=fr-nir:3fa9c  reason="INSEE documentation example"
+    rule=email path="tests/fixtures/**"  reason="addresses generated with Faker"
+    path="docs/examples/*"  reason="documentation, reviewed by the DPO"
+
+An entry is KEY=VALUE tokens (shell quoting); every selector it names must match:
+`fingerprint` (as printed in reports), `rule` (a rule id or a category, pii/secret), `path`
+(a glob, as in the configuration's allowlists). `reason` is mandatory and not empty. Nothing
+identifies a value except its fingerprint, which cannot be reversed (see fingerprints.py).
+
+A line format rather than YAML so that every error names the file and the line (exit 2), and
+so that two people adding entries at once merge without conflict most of the time."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sondier.errors import ConfigError
+from sondier.findings import Finding
+from sondier.fingerprints import is_fingerprint
+from sondier.sources.files import matches_any
+from sondier.suppression import display_path
+
+if TYPE_CHECKING:
+    from sondier.pipeline import ScanResult
+
+REASON = "ignore-file"
+SELECTORS = ("fingerprint", "rule", "path")
+KEYS = (*SELECTORS, "reason")
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    source: str
+    line: int
+    reason: str
+    fingerprint: str | None = None
+    rule: str | None = None
+    path: str | None = None
+
+    def matches(self, finding: Finding) -> bool:
+        if self.fingerprint is not None and finding.fingerprint != self.fingerprint:
+            return False
+        if self.rule is not None and self.rule not in (finding.rule_id, finding.category):
+            return False
+        return self.path is None or matches_any(finding.path, (self.path,))
+
+    def describe(self) -> str:
+        """Where the entry is and what it selects: fingerprints, rule ids and globs only."""
+        selectors = " ".join(f"{k}={shlex.quote(v)}" for k in SELECTORS if (v := getattr(self, k)) is not None)
+        return f"{self.source}:{self.line}: {selectors}"
+
+
+def format_entry(reason: str, fingerprint: str | None = None, rule: str | None = None, path: str | None = None) -> str:
+    """One line of an ignore file (used by `sondier ignore add`); validated like a parsed line."""
+    values = {"fingerprint": fingerprint, "rule": rule, "path": path}
+    tokens = [f"{k}={shlex.quote(v)}" for k, v in values.items() if v is not None]
+    line = " ".join([*tokens, f"reason={shlex.quote(reason)}"])
+    parse_line(line, "<new entry>", 1)
+    return line
+
+
+_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
+
+
+def _quoted(token: str) -> str:
+    """A token for an error message: words are shown, anything else (maybe a value pasted by
+    mistake, which would then land in CI logs) only by its length."""
+    return repr(token) if _WORD.match(token) else f"a token of {len(token)} characters"
+
+
+def parse_line(text: str, source: str, number: int) -> IgnoreEntry | None:
+    where = f"{source}:{number}"
+    try:
+        tokens = shlex.split(text, comments=True, posix=True)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: cannot parse entry: {exc}") from None
+    if not tokens:
+        return None
+    fields: dict[str, str] = {}
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        if not sep:
+            raise ConfigError(f"{where}: expected KEY=VALUE ({', '.join(KEYS)}), got {_quoted(token)}")
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key {_quoted(key)} (expected one of {', '.join(KEYS)})")
+        if key in fields:
+            raise ConfigError(f"{where}: {key!r} is given twice")
+        if not value.strip():
+            raise ConfigError(f"{where}: {key!r} is empty")
+        fields[key] = value.strip()
+    return _entry(fields, where, source, number)
+
+
+def _entry(fields: dict[str, str], where: str, source: str, number: int) -> IgnoreEntry:
+    if "reason" not in fields:
+        raise ConfigError(f'{where}: every entry needs a reason (add reason="why this is acceptable")')
+    if not any(k in fields for k in SELECTORS):
+        raise ConfigError(f"{where}: an entry needs at least one of fingerprint=, rule=, path=")
+    fingerprint = fields.get("fingerprint")
+    if fingerprint is not None:
+        if not is_fingerprint(fingerprint):
+            raise ConfigError(
+                f"{where}: fingerprint= is not a fingerprint (copy it from a report: RULE-ID:xxxxx; never the value)"
+            )
+        rule = fields.get("rule")
+        if rule is not None and rule not in ("pii", "secret") and not fingerprint.startswith(f"{rule}:"):
+            raise ConfigError(
+                f"{where}: fingerprint {fingerprint} belongs to rule {fingerprint.rpartition(':')[0]!r}, "
+                f"not {_quoted(rule)}"
+            )
+    return IgnoreEntry(
+        source=source,
+        line=number,
+        reason=fields["reason"],
+        fingerprint=fingerprint,
+        rule=fields.get("rule"),
+        path=fields.get("path"),
+    )
+
+
+def load(path: Path) -> list[IgnoreEntry]:
+    """Parse an ignore file; any problem is a ConfigError naming the file and line (exit 2)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{display_path(path)}: ignore file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{display_path(path)}: cannot read ignore file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{display_path(path)}: ignore file is not UTF-8 text") from None
+    entries = []
+    source = display_path(path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        entry = parse_line(line, source, number)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+class IgnoreMatcher:
+    def __init__(self, entries: Iterable[IgnoreEntry]) -> None:
+        self.entries = list(entries)
+        self._by_fingerprint: dict[str, list[IgnoreEntry]] = {}
+        self._others: list[IgnoreEntry] = []
+        for entry in self.entries:
+            if entry.fingerprint is not None:
+                self._by_fingerprint.setdefault(entry.fingerprint, []).append(entry)
+            else:
+                self._others.append(entry)
+        self.used: set[IgnoreEntry] = set()  # entries are distinct: each knows its own line
+
+    def match(self, finding: Finding) -> bool:
+        """Whether any entry covers the finding; every covering entry is marked used."""
+        hit = False
+        # A fingerprint costs a slow hash when not computed yet: only ask for it when needed.
+        by_fingerprint = self._by_fingerprint.get(finding.fingerprint, ()) if self._by_fingerprint else ()
+        for entry in (*by_fingerprint, *self._others):
+            if entry.matches(finding):
+                self.used.add(entry)
+                hit = True
+        return hit
+
+    def unused(self) -> list[IgnoreEntry]:
+        return [e for e in self.entries if e not in self.used]
+
+
+def apply(result: ScanResult, path: Path) -> None:
+    """Suppress the findings the ignore file covers; record entries that matched nothing.
+
+    Already-suppressed findings still count as a use, so an entry doubled by an inline marker
+    is not reported as unused."""
+    matcher = IgnoreMatcher(load(path))
+    for finding in (*result.findings, *result.suppressed):
+        if matcher.match(finding) and finding.suppressed_by is None:
+            finding.suppressed_by = REASON
+    unused = result.extra.setdefault("unused_ignores", [])
+    unused.extend(entry.describe() for entry in matcher.unused())
