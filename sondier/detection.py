@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sondier import validators
 from sondier.chunks import Chunk
+from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
 from sondier.findings import Finding
 from sondier.matching import Candidate, Matcher
@@ -72,6 +73,7 @@ class Detector:
         inline_ignore: bool = True,
         regex_timeout: float = 5.0,
         fingerprints: bool = True,
+        decode: bool = True,
     ) -> None:
         self.matcher = Matcher(rules, regex_timeout=regex_timeout)
         # Fingerprints cost ~20 ms each by design; computed here they are spread over the
@@ -80,24 +82,65 @@ class Detector:
         self.min_confidence = min_confidence
         self.inline_ignore = inline_ignore
         self.rule_ids = frozenset(r.id for r in rules)
+        self.decode = decode
+        self._long_runs: LongRunDetector | None = None
 
     def detect(self, chunk: Chunk) -> Detected:
         result = Detected()
         lines = _Lines(chunk)
+        seen: set[tuple[str, str]] = set()
         for candidate in self.matcher.candidates(chunk):
-            scored = self._score(candidate, chunk)
-            if scored is None:
-                continue
-            confidence, reasons, is_test = scored
-            rule = candidate.rule
-            threshold = rule.threshold if self.min_confidence is None else self.min_confidence
-            if confidence < threshold:
-                result.below_threshold += 1
-                continue
-            result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, is_test))
+            self._add(result, candidate, chunk, lines, outer=None)
+            seen.add((candidate.rule.id, candidate.value))
+        if self.decode:
+            self._detect_encoded(result, chunk, lines, chunk, seen, depth=1)
         return result
 
-    def _score(self, candidate: Candidate, chunk: Chunk) -> tuple[float, list[str], bool] | None:
+    def _detect_encoded(
+        self, result: Detected, outer: Chunk, lines: _Lines, text_chunk: Chunk, seen: set[tuple[str, str]],
+        depth: int, location: Encoded | None = None,
+    ) -> None:
+        """Scan what base64/percent-encoded strings of ``text_chunk`` decode to; findings are
+        placed on the encoded string of the original chunk (``location`` at depth 2)."""
+        if self._long_runs is None:
+            self._long_runs = LongRunDetector()
+        owned_end = outer.owned_end if outer.owned_end is not None else len(outer.text)
+        for encoded in find_encoded(text_chunk.text, self._long_runs):
+            place = location or encoded
+            if place.start < outer.owned_start or place.start >= owned_end:
+                continue
+            inner = Chunk(encoded.decoded, outer.path, commit=outer.commit)
+            for candidate in self.matcher.candidates(inner):
+                if (candidate.rule.id, candidate.value) in seen:
+                    continue  # already found in clear text
+                seen.add((candidate.rule.id, candidate.value))
+                self._add(result, candidate, inner, lines, outer=(outer, place))
+            if depth < MAX_DEPTH:
+                self._detect_encoded(result, outer, lines, inner, seen, depth + 1, place)
+
+    def _add(
+        self, result: Detected, candidate: Candidate, chunk: Chunk, lines: _Lines,
+        outer: tuple[Chunk, Encoded] | None,
+    ) -> None:
+        scored = self._score(candidate, chunk, outer)
+        if scored is None:
+            return
+        confidence, reasons, is_test = scored
+        rule = candidate.rule
+        threshold = rule.threshold if self.min_confidence is None else self.min_confidence
+        if confidence < threshold:
+            result.below_threshold += 1
+            return
+        if outer is not None:
+            outer_chunk, place = outer
+            reasons.append(f"decoded from {place.kind}")
+            candidate = Candidate(rule, candidate.value, place.start, place.end, place.start, place.end)
+            chunk = outer_chunk
+        result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, is_test))
+
+    def _score(
+        self, candidate: Candidate, chunk: Chunk, outer: tuple[Chunk, Encoded] | None = None
+    ) -> tuple[float, list[str], bool] | None:
         rule = candidate.rule
         value = candidate.value
         if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
@@ -110,6 +153,10 @@ class Detector:
             reasons.append(verdict.reason)
         confidence = rule.base_confidence
         word = context_word(candidate, chunk)
+        if word is None and outer is not None:
+            # The key naming an encoded value (`password: <base64>`) sits outside the decoded text.
+            outer_chunk, place = outer
+            word = context_word(Candidate(rule, value, place.start, place.end, place.start, place.end), outer_chunk)
         if word is not None:
             confidence = min(1.0, confidence + CONTEXT_BOOST)
             reasons.append(f"context word '{word}'")

@@ -69,7 +69,8 @@ def _init_worker(rules: Sequence[Rule] | None, config: Config | None) -> None:
 
 
 def build_detector(rules: Sequence[Rule], config: Config) -> Detector:
-    return Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout)
+    return Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout, config.fingerprints,
+                    config.decode)
 
 
 def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
@@ -238,12 +239,12 @@ def suppress(result: ScanResult, config: Config) -> None:
 
 
 def load_selected_rules(config: Config) -> list[Rule]:
-    from sondier.rules import compile_rule, load_rules, select
+    from sondier.rules import load_rules, select
 
     rules = select(load_rules(config.extra_rules), config.enable, config.disable)
     if not rules:
         raise ConfigError("no rule is enabled: check rules.enable / rules.disable and --rule / --disable-rule")
-    return [compile_rule(r) for r in rules]
+    return rules
 
 
 def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
@@ -252,7 +253,9 @@ def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
     return result
 
 
-def scan_paths(targets: Sequence[Path], config: Config, on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
+def scan_paths(
+    targets: Sequence[Path], config: Config, on_progress: Callable[[int, int], None] | None = None
+) -> ScanResult:
     from sondier.sources.files import walk
 
     started = time.perf_counter()
@@ -277,3 +280,130 @@ def scan_stdin(config: Config, stream: Any = None, display: str = "-") -> ScanRe
 
 def cpu_count() -> int:
     return os.cpu_count() or 1
+
+
+# --- git sources: staged changes, commit ranges, histories ----------------------------------------
+
+
+@dataclass
+class _GitBatchResult(_BatchResult):
+    removed: list[tuple[str, str, str]] = field(default_factory=list)  # (commit sha, rule id, value)
+
+
+def _scan_git_chunks(batch: Sequence[Chunk]) -> _GitBatchResult:
+    """Added lines are detected in full; removed lines only yield the candidate values, to know
+    when a value found elsewhere left the tree (history deduplication)."""
+    from sondier.sources.git import REMOVED
+
+    assert _DETECTOR is not None
+    detected = Detected()
+    removed: list[tuple[str, str, str]] = []
+    size = 0
+    for chunk in batch:
+        if chunk.origin == REMOVED:
+            sha = chunk.commit.sha if chunk.commit else ""
+            removed.extend((sha, c.rule.id, c.value) for c in _DETECTOR.matcher.candidates(chunk))
+            continue
+        detected.extend(_DETECTOR.detect(chunk))
+        size += len(chunk.text)
+    errors: list[str] = []
+    _collect_timeouts(errors)
+    return _GitBatchResult(detected, errors, 0, size, removed)
+
+
+class _Throttle:
+    """Back-pressure between git and the workers: Pool.imap_unordered would otherwise read the
+    whole history into its task queue when git is faster than detection."""
+
+    def __init__(self, in_flight: int) -> None:
+        import threading
+
+        self._slots = threading.Semaphore(in_flight)
+        self._stopped = False
+
+    def gate(self, items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            while not self._slots.acquire(timeout=0.1):
+                if self._stopped:
+                    return
+            yield item
+
+    def release(self, _batch: object = None) -> None:
+        self._slots.release()
+
+    def stop(self) -> None:
+        self._stopped = True
+
+
+def _scan_git(chunks: Iterable[Chunk], source: Any, rules: Sequence[Rule], config: Config,
+              parallel: bool) -> tuple[ScanResult, list[tuple[str, str, str]]]:
+    result = ScanResult(rules=list(rules))
+    removed: list[tuple[str, str, str]] = []
+    throttle = _Throttle(4 * max(1, config.effective_jobs))
+    try:
+        batches = throttle.gate(_chunk_batches(chunks))
+        for batch in _run_batches(_scan_git_chunks, batches, parallel, rules, config, throttle.release):
+            _accumulate(result, batch)
+            removed.extend(getattr(batch, "removed", ()))
+    finally:
+        throttle.stop()
+        source.close()
+    result.files_scanned = source.files_scanned
+    result.skipped.extend(source.skipped.values())
+    return result, removed
+
+
+def _git_source(config: Config, repo: Any, path_filters: Sequence[str], boundary: bool) -> Any:
+    from sondier.sources.git import GitSource
+
+    return GitSource(repo, tuple(config.exclude), tuple(path_filters), config.max_file_size,
+                     stop_at_shallow_boundary=boundary)
+
+
+def scan_staged(config: Config, path_filters: Sequence[str] = ()) -> ScanResult:
+    """The lines added in the git index: what the next commit will contain."""
+    from sondier.sources import git
+
+    started = time.perf_counter()
+    repo = git.open_repository(config.root, need_work_tree=True)
+    rules = load_selected_rules(config)
+    source = _git_source(config, repo, path_filters, boundary=False)
+    result, _ = _scan_git(source.chunks(git.staged_stream(repo)), source, rules, config, parallel=False)
+    result.target = "staged changes"
+    result.extra["scanned_range"] = "index (staged changes)"
+    return finish(result, config, started)
+
+
+def scan_range(config: Config, spec: str, path_filters: Sequence[str] = ()) -> ScanResult:
+    """The lines added by the commits of BASE..HEAD (or BASE...HEAD), each with its commit."""
+    from sondier.sources import git
+
+    started = time.perf_counter()
+    repo = git.open_repository(config.root)
+    revisions, described = git.range_revisions(repo, spec)
+    rules = load_selected_rules(config)
+    source = _git_source(config, repo, path_filters, boundary=True)
+    stream = git.log_stream(repo, revisions, what=f"--diff {spec}")
+    result, _ = _scan_git(source.chunks(stream), source, rules, config, parallel=True)
+    result.target = spec
+    result.extra.update(scanned_range=described, commits_scanned=source.commits_scanned)
+    return finish(result, config, started)
+
+
+def scan_history(config: Config, revs: Sequence[str], since: str | None = None, until: str | None = None,
+                 max_count: int | None = None, path_filters: Sequence[str] = ()) -> ScanResult:
+    """Every commit reachable from ``revs`` (default: all refs); a value is reported once, at
+    the commit that introduced it, with how many commits carry it and whether HEAD still does."""
+    from sondier.sources import git
+
+    started = time.perf_counter()
+    repo = git.open_repository(config.root)
+    revisions = git.history_revisions(revs)
+    rules = load_selected_rules(config)
+    source = _git_source(config, repo, path_filters, boundary=True)
+    stream = git.log_stream(repo, revisions, since, until, max_count, what="--history")
+    result, removed = _scan_git(source.chunks(stream, want_removed=True), source, rules, config, parallel=True)
+    result.findings = git.deduplicate_history(result.findings, removed, repo, revisions, since, until, max_count)
+    result.target = "history " + " ".join(revisions)
+    result.extra.update(scanned_range=" ".join(revisions), commits_scanned=source.commits_scanned)
+    return finish(result, config, started)
