@@ -26,6 +26,12 @@ Writer = Callable[["ScanResult", TextIO, ReportOptions], None]
 FORMATS: dict[str, str] = {
     "text": "text:write",
     "json": "json_report:write",
+    "sarif": "sarif:write",
+    "gitlab": "gitlab:write",
+    "codequality": "codequality:write",
+    "junit": "junit:write",
+    "github": "github:write",
+    "markdown": "markdown:write",
 }
 
 
