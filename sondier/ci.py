@@ -1,0 +1,669 @@
+"""`sondier ci`: find out which CI we run in, compute the commits to scan, write the reports
+the host understands.
+
+The range tables are in docs/ci.md (and ../shared/ci-conventions.md §5). The one promise this
+module keeps above all: when the history needed to compute or scan the range is not in the
+clone, it stops with an error (exit 3) that says what to change. It never reports a clean scan
+of commits it could not see."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sondier.errors import ConfigError, ScanError
+
+ZERO_SHA = "0" * 40
+GITHUB = "github"
+GITLAB = "gitlab"
+LOCAL = "local"
+
+# Scan modes of a plan.
+DIFF = "diff"  # the commits in base..head, one diff each
+HISTORY = "history"  # every commit reachable from head
+TREE = "tree"  # the files of the checkout
+SKIP = "skip"  # nothing to scan (tag, deleted branch, base == head)
+
+SCAN_MODES = ("auto", HISTORY, TREE)
+FAIL_ON = ("findings", "never")
+
+GITHUB_HINT = (
+    "Fetch the whole history in the checkout step:\n"
+    "    - uses: actions/checkout@v4\n"
+    "      with:\n"
+    "        fetch-depth: 0"
+)
+GITLAB_HINT = (
+    'Set GIT_DEPTH: "0" in the job\'s variables (the Sondier template\'s git-depth input), '
+    "or run `git fetch --unshallow` before sondier."
+)
+LOCAL_HINT = "Fetch the whole history first: `git fetch --unshallow` (or clone without --depth)."
+
+
+class MissingHistoryError(ScanError):
+    """The commits needed for the scan are not in the clone (shallow clone, missing base)."""
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """What to scan and why; `describe()` is printed in the job log and the outputs."""
+
+    host: str
+    event: str
+    mode: str
+    head: str | None = None
+    base: str | None = None
+    reason: str = ""
+
+    @property
+    def range_text(self) -> str:
+        """The `scanned-range` output: `BASE..HEAD`, `HEAD` (full history), `tree` or empty."""
+        if self.mode == DIFF:
+            return f"{self.base}..{self.head}"
+        if self.mode == HISTORY:
+            return str(self.head)
+        if self.mode == TREE:
+            return "tree"
+        return ""
+
+    def describe(self) -> str:
+        what = {
+            DIFF: f"the commits in {_short(self.base)}..{_short(self.head)}",
+            HISTORY: f"the whole history of {_short(self.head)}",
+            TREE: "the files of the checkout",
+            SKIP: "nothing",
+        }[self.mode]
+        return f"{self.host} {self.event or 'run'}: scanning {what} ({self.reason})"
+
+
+def _short(sha: str | None) -> str:
+    return (sha or "")[:12]
+
+
+# --------------------------------------------------------------------------- git plumbing
+# Plain `git` plumbing commands: each question is one command and a return code, which is
+# clearer through subprocess than through a wrapper library.
+
+
+class Git:
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+
+    def run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        try:
+            done = subprocess.run(["git", "-C", str(self.repo), *args], capture_output=True, text=True,
+                                  timeout=timeout, check=False)
+        except FileNotFoundError as exc:
+            raise ScanError("git is not installed or not on PATH") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise ScanError(f"git {args[0]} timed out after {timeout:.0f}s") from exc
+        if check and done.returncode != 0:
+            raise ScanError(f"git {' '.join(args[:2])} failed in {self.repo}: {done.stderr.strip()}")
+        return done
+
+    def out(self, *args: str) -> str:
+        return self.run(*args).stdout.strip()
+
+    def resolve(self, rev: str) -> str | None:
+        """Full SHA of a commit, or None when it is not in the clone."""
+        done = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+                        check=False)
+        return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        done = self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False)
+        if done.returncode not in (0, 1):
+            raise ScanError(f"git merge-base failed: {done.stderr.strip()}")
+        return done.returncode == 0
+
+    def merge_base(self, one: str, two: str) -> str | None:
+        done = self.run("merge-base", one, two, check=False)
+        return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+    def is_shallow(self) -> bool:
+        return self.out("rev-parse", "--is-shallow-repository") == "true"
+
+    def shallow_boundary(self) -> set[str]:
+        """Commits whose parents were cut off by a shallow clone."""
+        path = Path(self.out("rev-parse", "--git-path", "shallow"))
+        if not path.is_absolute():
+            path = self.repo / path
+        if not path.is_file():
+            return set()
+        return {line.strip() for line in path.read_text().splitlines() if line.strip()}
+
+    def rev_list(self, *args: str) -> list[str]:
+        return self.out("rev-list", *args).split()
+
+    def remotes(self) -> list[str]:
+        return self.out("remote").split()
+
+    def remote_refs(self) -> list[str]:
+        return self.out("for-each-ref", "--format=%(refname)", "refs/remotes/").split()
+
+    def check_repository(self) -> None:
+        done = self.run("rev-parse", "--git-dir", check=False)
+        if done.returncode != 0:
+            raise ScanError(f"{self.repo} is not a git repository: {done.stderr.strip()}")
+
+
+def _is_zero(sha: str | None) -> bool:
+    return not sha or set(sha) == {"0"}
+
+
+@dataclass
+class _Context:
+    """What the planners need: the repository, the host, and how to fetch what is missing."""
+
+    git: Git
+    host: str
+    fetch: bool
+    fetched: list[str] = field(default_factory=list)
+
+    def hint(self) -> str:
+        return {GITHUB: GITHUB_HINT, GITLAB: GITLAB_HINT}.get(self.host, LOCAL_HINT)
+
+    def missing(self, what: str) -> MissingHistoryError:
+        shallow = " (this is a shallow clone)" if self.git.is_shallow() else ""
+        return MissingHistoryError(f"{what}{shallow}; the scan cannot be done without it. {self.hint()}")
+
+    def try_fetch(self, *refspecs: str) -> bool:
+        """Fetch from `origin` (or the only remote) when fetching is allowed; False on any failure.
+
+        Failure is not an error here: the caller checks again what it needed and fails closed."""
+        if not self.fetch:
+            return False
+        remotes = self.git.remotes()
+        remote = "origin" if "origin" in remotes else (remotes[0] if len(remotes) == 1 else None)
+        if remote is None:
+            return False
+        args = ["fetch", "--quiet", "--no-tags"]
+        if self.git.is_shallow() and not refspecs:
+            args.append("--unshallow")
+        done = self.git.run(*args, remote, *refspecs, check=False, timeout=600)
+        self.fetched.append(" ".join([*args[1:], remote, *refspecs]))
+        return done.returncode == 0
+
+    def commit(self, sha: str, what: str) -> str:
+        """Resolve a commit that must be in the clone, fetching once if allowed."""
+        found = self.git.resolve(sha)
+        if found is None and (self.try_fetch() or self.try_fetch(sha)):
+            found = self.git.resolve(sha)
+        if found is None:
+            raise self.missing(f"{what} {_short(sha)} is not in the clone")
+        return found
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _range_plan(ctx: _Context, event: str, base: str, head: str, reason: str) -> ScanPlan:
+    if base == head:
+        return ScanPlan(ctx.host, event, SKIP, head, base, "base and head are the same commit")
+    return ScanPlan(ctx.host, event, DIFF, head, base, reason)
+
+
+def _full_plan(ctx: _Context, event: str, head: str, reason: str) -> ScanPlan:
+    return ScanPlan(ctx.host, event, HISTORY, head, None, reason)
+
+
+def _new_branch_plan(ctx: _Context, event: str, head: str, default_branch: str | None, branch: str | None,
+                     reason: str) -> ScanPlan:
+    """A branch seen for the first time (or rewritten): scan what it adds to the default branch.
+
+    Base = merge-base with the default branch; without a default branch, the parent of the
+    oldest commit that no other remote branch holds; a root commit there means everything."""
+    if default_branch and default_branch != branch:
+        ref = f"refs/remotes/origin/{default_branch}"
+        default_sha = ctx.git.resolve(ref) or ctx.git.resolve(default_branch)
+        if default_sha is None and ctx.try_fetch(f"+refs/heads/{default_branch}:{ref}"):
+            default_sha = ctx.git.resolve(ref)
+        if default_sha is not None:
+            base = ctx.git.merge_base(default_sha, head)
+            if base is None:
+                return _full_plan(ctx, event, head, f"{reason}; no common history with {default_branch}")
+            return _range_plan(ctx, event, base, head, f"{reason}; base = merge-base with {default_branch}")
+    own = {f"refs/remotes/origin/{branch}"} if branch else set()
+    others = [r for r in ctx.git.remote_refs() if r not in own and not r.endswith("/HEAD")]
+    new_commits = ctx.git.rev_list("--topo-order", "--reverse", head, "--not", *others)
+    if not new_commits:
+        return ScanPlan(ctx.host, event, SKIP, head, None, f"{reason}; every commit is on another branch")
+    parents = ctx.git.out("rev-list", "--parents", "-n", "1", new_commits[0]).split()[1:]
+    if not parents:
+        return _full_plan(ctx, event, head, f"{reason}; the branch starts at a root commit")
+    return _range_plan(ctx, event, parents[0], head, f"{reason}; base = parent of its first own commit")
+
+
+def _push_plan(ctx: _Context, event: str, before: str | None, head: str, default_branch: str | None,
+               branch: str | None) -> ScanPlan:
+    if _is_zero(before):
+        return _new_branch_plan(ctx, event, head, default_branch, branch, "new branch")
+    assert before is not None
+    found = ctx.git.resolve(before)
+    if found is None and ctx.git.is_shallow():
+        found = ctx.commit(before, "the commit before the push")  # fetches or fails closed
+    if found is None:
+        # A complete clone without `before`: the push rewrote history and the old tip is gone.
+        return _new_branch_plan(ctx, event, head, default_branch, branch, "force push (previous tip gone)")
+    if not ctx.git.is_ancestor(found, head) and ctx.git.is_shallow() and ctx.try_fetch():
+        found = ctx.commit(before, "the commit before the push")
+    if not ctx.git.is_ancestor(found, head):
+        if ctx.git.is_shallow():
+            # Cut history hides ancestry: this may be a plain push, not a force push.
+            raise ctx.missing(f"cannot tell whether {_short(found)} (before the push) is an ancestor of "
+                              f"{_short(head)}")
+        return _new_branch_plan(ctx, event, head, default_branch, branch,
+                                "force push (previous tip not an ancestor)")
+    return _range_plan(ctx, event, found, head, "push")
+
+
+def github_plan(ctx: _Context, env: Mapping[str, str], payload: Mapping[str, Any]) -> ScanPlan:
+    """The GitHub Actions table (docs/ci.md)."""
+    event = env.get("GITHUB_EVENT_NAME", "")
+    sha = env.get("GITHUB_SHA") or "HEAD"
+    if event in ("pull_request", "pull_request_target"):
+        pull = payload.get("pull_request") or {}
+        base_sha = (pull.get("base") or {}).get("sha")
+        head_sha = (pull.get("head") or {}).get("sha")
+        if not base_sha or not head_sha:
+            raise ConfigError(f"the {event} event payload has no pull_request.base.sha / head.sha")
+        head = ctx.commit(head_sha, "the pull request head")
+        base = ctx.commit(base_sha, "the pull request base")
+        return _range_plan(ctx, event, base, head, f"pull request #{payload.get('number', '?')}")
+    if event == "merge_group":
+        group = payload.get("merge_group") or {}
+        head = ctx.commit(group.get("head_sha") or sha, "the merge group head")
+        base = ctx.commit(group.get("base_sha") or "", "the merge group base")
+        return _range_plan(ctx, event, base, head, "merge queue")
+    if event == "push":
+        if payload.get("deleted"):
+            return ScanPlan(ctx.host, event, SKIP, None, None, "the push deleted a ref")
+        if env.get("GITHUB_REF_TYPE") == "tag" or str(payload.get("ref", "")).startswith("refs/tags/"):
+            return ScanPlan(ctx.host, event, SKIP, None, None, "tag push: commits scanned on their branch")
+        head = ctx.commit(payload.get("after") or sha, "the pushed commit")
+        repository = payload.get("repository") or {}
+        branch = str(payload.get("ref", "")).removeprefix("refs/heads/") or env.get("GITHUB_REF_NAME")
+        return _push_plan(ctx, event, payload.get("before"), head, repository.get("default_branch"), branch)
+    if event in ("delete", "create"):
+        return ScanPlan(ctx.host, event, SKIP, None, None, f"{event} event: no new commits")
+    # schedule, workflow_dispatch, repository_dispatch and anything unknown: scan everything.
+    head = ctx.commit(sha, "the workflow commit")
+    return _full_plan(ctx, event, head, "no commit range for this event")
+
+
+GITLAB_FULL_SOURCES = {"schedule", "web", "api", "trigger", "pipeline", "parent_pipeline", "chat"}
+
+
+def gitlab_plan(ctx: _Context, env: Mapping[str, str]) -> ScanPlan:
+    """The GitLab CI table (docs/ci.md)."""
+    source = env.get("CI_PIPELINE_SOURCE", "")
+    sha = env.get("CI_COMMIT_SHA") or "HEAD"
+    if source == "merge_request_event":
+        head_sha = sha
+        if env.get("CI_MERGE_REQUEST_EVENT_TYPE") in ("merged_result", "merge_train"):
+            # CI_COMMIT_SHA is then a synthetic merge commit; the source branch tip is the head.
+            head_sha = env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or sha
+        head = ctx.commit(head_sha, "the merge request head")
+        base_sha = env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+        if not base_sha:
+            target = env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+            return _new_branch_plan(ctx, source, head, target, env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"),
+                                    "merge request without a diff base")
+        base = ctx.commit(base_sha, "the merge request diff base")
+        return _range_plan(ctx, source, base, head, f"merge request !{env.get('CI_MERGE_REQUEST_IID', '?')}")
+    if env.get("CI_COMMIT_TAG"):
+        return ScanPlan(ctx.host, source, SKIP, None, None, "tag pipeline: commits scanned on their branch")
+    if source in ("push", "") and env.get("CI_COMMIT_BRANCH"):
+        head = ctx.commit(sha, "the pipeline commit")
+        return _push_plan(ctx, source or "push", env.get("CI_COMMIT_BEFORE_SHA"), head,
+                          env.get("CI_DEFAULT_BRANCH"), env.get("CI_COMMIT_BRANCH"))
+    if source == "external_pull_request_event":
+        head = ctx.commit(env.get("CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_SHA") or sha, "the PR head")
+        base = ctx.commit(env.get("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA") or "", "the PR base")
+        return _range_plan(ctx, source, base, head, "external pull request")
+    head = ctx.commit(sha, "the pipeline commit")
+    return _full_plan(ctx, source, head, "no commit range for this pipeline source")
+
+
+def explicit_plan(ctx: _Context, event: str, base: str, head: str) -> ScanPlan:
+    """`--base`/`--head` given by the user (action inputs): they win over the event."""
+    head_sha = ctx.commit(head, "the head commit")
+    base_sha = ctx.git.resolve(base) or ctx.git.resolve(f"refs/remotes/origin/{base}")
+    if base_sha is None and ctx.try_fetch(f"+refs/heads/{base}:refs/remotes/origin/{base}"):
+        base_sha = ctx.git.resolve(f"refs/remotes/origin/{base}")
+    if base_sha is None:
+        base_sha = ctx.commit(base, "the base commit")
+    if not ctx.git.is_ancestor(base_sha, head_sha):
+        # A branch name as base (`base: main`): scan what head adds to it.
+        merge = ctx.git.merge_base(base_sha, head_sha)
+        if merge is None:
+            return _full_plan(ctx, event, head_sha, f"{base} shares no history with {head}")
+        base_sha = merge
+    return _range_plan(ctx, event, base_sha, head_sha, "base given on the command line")
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def _incomplete_reason(ctx: _Context, plan: ScanPlan) -> str | None:
+    """Why the planned commits are not all in the clone, or None when they are."""
+    if plan.mode not in (DIFF, HISTORY) or not ctx.git.is_shallow():
+        return None
+    if plan.mode == HISTORY:
+        return f"a full history scan of {_short(plan.head)} needs every commit, but the clone is shallow"
+    boundary = ctx.git.shallow_boundary()
+    cut = [sha for sha in ctx.git.rev_list(f"{plan.base}..{plan.head}") if sha in boundary]
+    if cut:
+        return (f"the range {_short(plan.base)}..{_short(plan.head)} goes past the shallow clone's depth "
+                f"(commit {_short(cut[0])} has no parents here)")
+    return None
+
+
+def plan_scan(
+    repo: Path,
+    host: str,
+    env: Mapping[str, str],
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    scan_mode: str = "auto",
+    fetch: bool = True,
+) -> ScanPlan:
+    """Compute the scan plan for this CI run; raises MissingHistoryError (exit 3) when the clone
+    lacks the commits, after one fetch attempt when a remote exists and `fetch` is true."""
+    git = Git(repo)
+    git.check_repository()
+    ctx = _Context(git, host, fetch)
+    plan = _plan_once(ctx, env, base, head, scan_mode)
+    problem = _incomplete_reason(ctx, plan)
+    if problem and ctx.try_fetch():
+        plan = _plan_once(ctx, env, base, head, scan_mode)
+        problem = _incomplete_reason(ctx, plan)
+    if problem:
+        raise MissingHistoryError(f"{problem}; the scan would be incomplete. {ctx.hint()}")
+    return plan
+
+
+def _plan_once(ctx: _Context, env: Mapping[str, str], base: str | None, head: str | None,
+               scan_mode: str) -> ScanPlan:
+    event = env.get("GITHUB_EVENT_NAME", "") if ctx.host == GITHUB else env.get("CI_PIPELINE_SOURCE", "")
+    if scan_mode == TREE:
+        return ScanPlan(ctx.host, event, TREE, None, None, "scan mode tree")
+    if scan_mode == HISTORY:
+        target = head or _default_head(ctx.host, env)
+        return _full_plan(ctx, event, ctx.commit(target, "the head commit"), "scan mode history")
+    if base:
+        return explicit_plan(ctx, event, base, head or _default_head(ctx.host, env))
+    if ctx.host == GITHUB:
+        plan = github_plan(ctx, env, read_github_event(env))
+    elif ctx.host == GITLAB:
+        plan = gitlab_plan(ctx, env)
+    else:
+        plan = _full_plan(ctx, event, ctx.commit(head or "HEAD", "the head commit"), "no CI detected")
+    if head and plan.mode == DIFF:
+        plan = _range_plan(ctx, event, str(plan.base), ctx.commit(head, "the head commit"), plan.reason)
+    return plan
+
+
+def _default_head(host: str, env: Mapping[str, str]) -> str:
+    if host == GITHUB:
+        return env.get("GITHUB_SHA") or "HEAD"
+    if host == GITLAB:
+        return env.get("CI_COMMIT_SHA") or "HEAD"
+    return "HEAD"
+
+
+def read_github_event(env: Mapping[str, str]) -> dict[str, Any]:
+    path = env.get("GITHUB_EVENT_PATH")
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"GITHUB_EVENT_PATH {path}: cannot read the event payload: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"GITHUB_EVENT_PATH {path}: the event payload is not JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"GITHUB_EVENT_PATH {path}: the event payload is not a JSON object")
+    return data
+
+
+def detect_host(env: Mapping[str, str]) -> str | None:
+    if env.get("GITHUB_ACTIONS") == "true":
+        return GITHUB
+    if env.get("GITLAB_CI") == "true":
+        return GITLAB
+    return None
+
+
+def is_disabled(env: Mapping[str, str]) -> bool:
+    return env.get("SONDIER_DISABLED", "").strip().lower() in ("1", "true", "yes")
+
+
+# --------------------------------------------------------------------------- running and reporting
+
+
+def run_plan(plan: ScanPlan, config: Any, path_filters: Sequence[str], repo: Path) -> Any:
+    """Scan what the plan says; the result's target names the range."""
+    from sondier import pipeline
+
+    if plan.mode == DIFF:
+        result = pipeline.scan_range(config, plan.range_text, list(path_filters))
+    elif plan.mode == HISTORY:
+        result = pipeline.scan_history(config, [str(plan.head)], None, None, None, list(path_filters))
+    elif plan.mode == TREE:
+        result = pipeline.scan_paths([repo], config)
+    else:
+        result = pipeline.ScanResult(rules=[])
+    result.target = plan.range_text or result.target or "nothing to scan"
+    result.extra["scanned_range"] = plan.range_text
+    result.extra["scan_reason"] = plan.reason
+    return result
+
+
+def render(name: str, result: Any, options: Any) -> str:
+    """One report as text (for outputs that must be appended, not replaced)."""
+    import io
+
+    from sondier import reporters
+
+    buffer = io.StringIO()
+    reporters.get(name)(result, buffer, options)
+    return buffer.getvalue()
+
+
+def append_text(path: str | os.PathLike[str], text: str) -> None:
+    with open(path, "a", encoding="utf-8", newline="\n") as handle:
+        handle.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def github_output_lines(outputs: Mapping[str, str]) -> str:
+    """$GITHUB_OUTPUT entries in the multiline-safe `name<<DELIMITER` form."""
+    parts = []
+    for name, value in outputs.items():
+        delimiter = f"ghadelimiter_{uuid.uuid4().hex}"
+        while delimiter in value:  # never true in practice; keeps the format unambiguous
+            delimiter = f"ghadelimiter_{uuid.uuid4().hex}"
+        parts.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return "".join(parts)
+
+
+def dotenv_lines(outputs: Mapping[str, str]) -> str:
+    """A GitLab dotenv report: one KEY=VALUE a line, no newlines in values."""
+    return "".join(f"{key}={' '.join(value.split())}\n" for key, value in outputs.items())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    findings: int
+    scanned_range: str
+    sarif_file: str = ""
+
+    def outputs(self) -> dict[str, str]:
+        return {
+            "exit-code": str(self.exit_code),
+            "findings-count": str(self.findings),
+            "sarif-file": self.sarif_file,
+            "scanned-range": self.scanned_range,
+        }
+
+    def dotenv(self) -> dict[str, str]:
+        return {
+            "SONDIER_EXIT_CODE": str(self.exit_code),
+            "SONDIER_FINDINGS_COUNT": str(self.findings),
+            "SONDIER_SCANNED_RANGE": self.scanned_range,
+        }
+
+
+def publish_outcome(host: str, env: Mapping[str, str], outcome: Outcome, dotenv_path: Path | None,
+                    echo: Callable[[str], None]) -> None:
+    """Tell the host how the run went (GitHub outputs, GitLab dotenv report)."""
+    if host == GITHUB and env.get("GITHUB_OUTPUT"):
+        append_text(env["GITHUB_OUTPUT"], github_output_lines(outcome.outputs()))
+    if dotenv_path is not None:
+        dotenv_path.parent.mkdir(parents=True, exist_ok=True)
+        dotenv_path.write_text(dotenv_lines(outcome.dotenv()), encoding="utf-8")
+    echo(f"sondier: {outcome.findings} finding(s); exit code {outcome.exit_code}")
+
+
+def error_summary(message: str) -> str:
+    """Job summary for a run that could not scan: it must not look like a clean result."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in message.splitlines())
+    return f"## Sondier: scan failed\n\nThe scan did not run to the end; nothing was checked.\n\n{quoted}\n"
+
+
+def default_paths(host: str, env: Mapping[str, str]) -> dict[str, Path | None]:
+    """Where the host expects reports when the user says nothing."""
+    if host == GITHUB:
+        folder = Path(env.get("RUNNER_TEMP") or ".")
+        return {"sarif": folder / "sondier.sarif", "summary": Path(env["GITHUB_STEP_SUMMARY"])
+                if env.get("GITHUB_STEP_SUMMARY") else None}
+    if host == GITLAB:
+        folder = Path(env.get("CI_PROJECT_DIR") or ".")
+        return {"gitlab": folder / "gl-secret-detection-report.json",
+                "codequality": folder / "gl-code-quality-report.json",
+                "dotenv": folder / "sondier.env"}
+    return {}
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@dataclass(frozen=True)
+class CiOptions:
+    host: str  # auto, github or gitlab
+    repo: Path
+    base: str | None = None
+    head: str | None = None
+    scan_mode: str = "auto"
+    fail_on: str = "findings"
+    exit_code: int = 1
+    sarif_file: Path | None = None
+    summary: bool = True
+    annotations: bool = True
+    reports: tuple[str, ...] = ()
+    dotenv: Path | None = None
+    fetch: bool = True
+    quiet: bool = False
+    path_filters: tuple[str, ...] = ()
+
+
+def resolve_host(requested: str, env: Mapping[str, str]) -> str:
+    if requested != "auto":
+        return requested
+    detected = detect_host(env)
+    if detected is None:
+        raise ConfigError("no CI detected (neither GITHUB_ACTIONS nor GITLAB_CI is 'true'); run "
+                          "`sondier ci github` or `sondier ci gitlab` to force one, "
+                          "or `sondier scan --diff BASE..HEAD`")
+    return detected
+
+
+def report_targets(host: str, env: Mapping[str, str], opts: CiOptions) -> list[tuple[str, Path | None]]:
+    """(format, path) pairs written whole; None is stdout. The step summary is appended apart."""
+    from sondier.cli import parse_reports
+
+    defaults = default_paths(host, env)
+    targets: list[tuple[str, Path | None]] = []
+    if not opts.quiet:
+        targets.append(("text", None))
+    if host == GITHUB:
+        # Absolute: the upload step that reads the sarif-file output may run in another folder.
+        targets.append(("sarif", Path(opts.sarif_file or defaults["sarif"]).absolute()))
+        if opts.annotations:
+            targets.append(("github", None))
+    elif host == GITLAB:
+        targets.append(("gitlab", defaults["gitlab"]))
+        targets.append(("codequality", defaults["codequality"]))
+    # parse_reports adds a default text report when given no --report: ask only when there are some.
+    return targets + (parse_reports((), None, opts.reports) if opts.reports else [])
+
+
+def check_formats(targets: Sequence[tuple[str, Path | None]], extra: Sequence[str] = ()) -> None:
+    from sondier import reporters
+
+    missing = sorted(({name for name, _ in targets} | set(extra)) - set(reporters.names()))
+    if missing:
+        raise ConfigError(f"report format(s) {', '.join(missing)} are not available in this sondier version")
+
+
+def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
+            echo: Callable[[str], None]) -> int:
+    """Run `sondier ci`; returns the exit code. Errors are reported to the host too, so that a
+    failed scan never shows as a clean one in outputs or the job summary."""
+    from sondier.cli import build_config, exit_status, write_reports
+    from sondier.errors import SondierError
+    from sondier.reporters import ReportOptions
+
+    if is_disabled(env):
+        echo("sondier: SONDIER_DISABLED is set; not scanning")
+        return 0
+    host = LOCAL
+    try:
+        host = resolve_host(opts.host, env)
+        targets = report_targets(host, env, opts)
+        summary_path = default_paths(host, env).get("summary") if opts.summary else None
+        check_formats(targets, ["markdown"] if summary_path else [])
+        repo = opts.repo.resolve()
+        config = build_config(repo, **scan_opts)
+        plan = plan_scan(repo, host, env, base=opts.base, head=opts.head, scan_mode=opts.scan_mode,
+                         fetch=opts.fetch)
+        echo(f"sondier: {plan.describe()}")
+        result = run_plan(plan, config, opts.path_filters, repo)
+        options = ReportOptions(root=str(repo), extra={"host": host, "scanned_range": plan.range_text,
+                                                        "scan_reason": plan.reason})
+        write_reports(result, targets, options)
+        if summary_path is not None:
+            append_text(summary_path, render("markdown", result, options))
+        policy_code = opts.exit_code if opts.fail_on == "findings" else 0
+        code = exit_status(result, policy_code, config.ignore_errors)
+    except SondierError as error:
+        echo(f"sondier: error: {error}")
+        _publish_error(host, env, opts, error)
+        return error.exit_code
+    sarif = next((str(p) for name, p in targets if name == "sarif" and p is not None), "")
+    outcome = Outcome(code, len(result.findings), plan.range_text, sarif)
+    publish_outcome(host, env, outcome, _dotenv_path(host, env, opts), echo)
+    return code
+
+
+def _dotenv_path(host: str, env: Mapping[str, str], opts: CiOptions) -> Path | None:
+    return opts.dotenv or default_paths(host, env).get("dotenv")
+
+
+def _publish_error(host: str, env: Mapping[str, str], opts: CiOptions, error: Exception) -> None:
+    code = getattr(error, "exit_code", 3)
+    outcome = Outcome(code, 0, "")
+    try:
+        if host == GITHUB and opts.summary and env.get("GITHUB_STEP_SUMMARY"):
+            append_text(env["GITHUB_STEP_SUMMARY"], error_summary(str(error)))
+        publish_outcome(host, env, outcome, _dotenv_path(host, env, opts), lambda _: None)
+    except OSError:
+        pass  # the error itself is what the user must see; the exit code already fails the step
