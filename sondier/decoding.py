@@ -16,10 +16,14 @@ from typing import Any
 from urllib.parse import unquote
 
 MIN_RUN = 20
+_RUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_RUN_CHAR = _RUN_CHARS.__contains__
 MAX_RUN = 64 * 1024
 MAX_DEPTH = 2
-_RUN = re.compile(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}={{0,2}}")
-_PERCENT_TOKEN = re.compile(r"[^\s\"'<>`]*%[0-9A-Fa-f]{2}[^\s\"'<>`]*")
+# The standard alphabet only: runs of `_`/`-` are identifiers far more often than URL-safe
+# base64, and a value worth decoding (a Kubernetes Secret, a basic-auth header) uses `+/=`.
+_RUN = re.compile(rf"[A-Za-z0-9+/]{{{MIN_RUN},}}={{0,2}}")
+_TOKEN = re.compile(r"[^\s\"'<>`]+")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -34,20 +38,19 @@ class Encoded:
 def _printable(text: str) -> bool:
     if not text:
         return False
+    if text.isprintable():
+        return True
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
     return printable >= 0.95 * len(text)
 
 
 def _decode_base64(token: str) -> str | None:
-    body = token.rstrip("=")
-    # Plain words and identifiers are not base64: require a digit or an upper/lower mix.
-    if not any(c.isdigit() for c in body) and (body.islower() or body.isupper()):
+    # Encoders pad to a multiple of 4; long words, camelCase identifiers and paths are
+    # rejected by the cheap string tests before any decoding is attempted.
+    if len(token) % 4 or token.isalpha() or token.startswith("/"):
         return None
-    if len(body) % 4 == 1:
-        return None
-    padded = body + "=" * (-len(body) % 4)
     try:
-        raw = base64.b64decode(padded, altchars=b"-_" if ("-" in body or "_" in body) else None, validate=True)
+        raw = base64.b64decode(token, validate=True)
     except (binascii.Error, ValueError):
         return None
     try:
@@ -57,34 +60,53 @@ def _decode_base64(token: str) -> str | None:
     return text if _printable(text) and len(text) >= 8 else None
 
 
-def _runs_with_hyperscan(text: str, scanner: Any) -> Iterator[tuple[int, int]]:
-    """Offsets of candidate runs, using hyperscan to skip texts that have none."""
-    if scanner is not None and not scanner(text):
-        return
+def _base64_runs(text: str, runs: Any) -> Iterator[tuple[int, int]]:
+    if runs is not None:
+        found = runs(text)
+        if found is not None:
+            yield from found
+            return
     for match in _RUN.finditer(text):
-        if match.end() - match.start() <= MAX_RUN:
-            yield match.start(), match.end()
+        yield match.start(), match.end()
 
 
-def find_encoded(text: str, has_long_runs: Any = None) -> Iterator[Encoded]:
+def _percent_tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """Tokens (no spaces or quotes) holding at least two %XX escapes, found line by line from
+    the escapes themselves: a token regex run over the whole text backtracks badly."""
+    line_end = -1
+    for escape in _PERCENT_ESCAPE.finditer(text):
+        if escape.start() < line_end:
+            continue
+        line_start = text.rfind("\n", 0, escape.start()) + 1
+        line_end = text.find("\n", escape.end())
+        if line_end < 0:
+            line_end = len(text)
+        for token in _TOKEN.finditer(text, line_start, line_end):
+            if token.end() - token.start() <= MAX_RUN and token.group(0).count("%") >= 2:
+                yield token.start(), token.end(), token.group(0)
+
+
+def find_encoded(text: str, runs: Any = None) -> Iterator[Encoded]:
     """Base64 and percent-encoded strings of ``text`` that decode to printable text."""
-    for start, end in _runs_with_hyperscan(text, has_long_runs):
+    for start, end in _base64_runs(text, runs):
+        if end - start > MAX_RUN:
+            continue
         decoded = _decode_base64(text[start:end])
         if decoded is not None:
             yield Encoded(start, end, decoded, "base64")
     if "%" in text:
-        for match in _PERCENT_TOKEN.finditer(text):
-            token = match.group(0)
-            if len(token) > MAX_RUN or len(_PERCENT_ESCAPE.findall(token)) < 2:
+        for start, end, token in _percent_tokens(text):
+            if len(_PERCENT_ESCAPE.findall(token)) < 2:
                 continue
             decoded = unquote(token.replace("+", " "))
             if decoded != token and _printable(decoded):
-                yield Encoded(match.start(), match.end(), decoded, "percent")
+                yield Encoded(start, end, decoded, "percent")
 
 
 class LongRunDetector:
-    """hyperscan answers 'does this text hold a 20-character base64 run?' in one fast pass;
-    most source files do not, and the slower exact search is then skipped."""
+    """Finds base64 runs with hyperscan: one pass, one report per run (its leftmost start and
+    the character that ends it), instead of a regex walk over every character. Texts that are
+    not pure ASCII use the regex, since hyperscan reports byte offsets."""
 
     def __init__(self) -> None:
         self._db: Any = None
@@ -93,18 +115,24 @@ class LongRunDetector:
         except ImportError:
             return
         db = hyperscan.Database()
-        db.compile(expressions=[rb"[A-Za-z0-9+/_-]{%d}" % MIN_RUN], ids=[0], elements=1,
-                   flags=[hyperscan.HS_FLAG_SINGLEMATCH])
+        db.compile(expressions=[b"[A-Za-z0-9+/]{%d,}={0,2}(?:[^A-Za-z0-9+/=]|$)" % MIN_RUN], ids=[0], elements=1,
+                   flags=[hyperscan.HS_FLAG_SOM_LEFTMOST])
         self._db = db
         self._scratch = hyperscan.Scratch(db)
 
-    def __call__(self, text: str) -> bool:
-        if self._db is None:
-            return True
-        found: list[bool] = []
+    def __call__(self, text: str) -> list[tuple[int, int]] | None:
+        """(start, end) of every run, or None when the caller must use the regex instead."""
+        if self._db is None or not text.isascii():
+            return None
+        found: list[tuple[int, int]] = []
 
-        def on_match(*_: Any) -> None:
-            found.append(True)
+        def on_match(_id: int, start: int, end: int, _flags: int, _context: Any) -> None:
+            found.append((start, end))
 
-        self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=self._scratch)
-        return bool(found)
+        self._db.scan(text.encode("ascii"), match_event_handler=on_match, scratch=self._scratch)
+        runs = []
+        for start, end in found:
+            if end < len(text) or not _RUN_CHAR(text[end - 1]):
+                end -= 1  # the reported end includes the character that closes the run
+            runs.append((start, end))
+        return runs
