@@ -74,11 +74,16 @@ def _register_builtins() -> None:
         "fr-tva": "business:validate_tva",
         "fr-nif": "business:validate_nif",
         "payment-card": "card:validate",
+        "mrz": "documents:validate_mrz",
         # secrets
         "jwt": "secrets:validate_jwt",
         "private-key": "secrets:validate_private_key",
         "url-credentials": "secrets:validate_url_credentials",
         "generic-secret": "secrets:validate_generic_secret",
+        "generic-password": "secrets:validate_generic_password",
+        "jwt-base64": "secrets:validate_jwt_base64",
+        "basic-auth": "secrets:validate_basic_auth",
+        "user-password": "secrets:validate_user_password",
     }.items():
         register(name, target)
 
