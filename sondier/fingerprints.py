@@ -3,12 +3,15 @@
 A NIR has about 10^9 possible values and a French phone number 10^8: a plain or salted fast
 hash of one is reversed by enumeration in minutes. A fingerprint here is
 
-    scrypt(normalized value, salt = "sondier/v1/" + key + "/" + rule_id, N=2^13, r=8, p=1)
+    scrypt(normalized value, salt = "sondier/v1/" + key + "/" + rule_id, N=2^12, r=8, p=1)
 
 truncated to 20 bits (5 hex digits), written `rule-id:xxxxx`.
 
-- scrypt makes each guess cost ~20 ms of CPU and 8 MiB of memory (memory-hard, so GPUs gain
-  far less than on SHA-x: about 10^5 guesses per second for a high-end GPU, versus 10^10).
+- scrypt makes each guess cost ~9 ms of CPU and 4 MiB of memory (memory-hard, so GPUs gain
+  far less than on SHA-x: about 2x10^5 guesses per second for a high-end GPU, versus 10^10).
+  N=2^12 rather than more because Sondier pays this once per reported finding: a scan of a
+  10,000-row export reports tens of thousands of values; the truncation below, not the cost,
+  is what stops recovery.
 - Truncation means every fingerprint is shared by many possible values (about 950 NIRs and
   95 phone numbers out of the figures above), so even a completed enumeration does not say
   which one was found.
@@ -21,7 +24,7 @@ truncated to 20 bits (5 hex digits), written `rule-id:xxxxx`.
 
 The value is normalized first (separators removed, upper-cased), so `06 12 34 56 78` and
 `06.12.34.56.78` are the same fingerprint and re-formatting a line does not churn a baseline.
-The threat model and the figures are in docs/suppression.md.
+The threat model and the figures are in the README (Fingerprints and threat model).
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ from functools import lru_cache
 
 VERSION = "v1"
 SCHEME = "sondier-scrypt-v1"
-SCRYPT_N = 2**13
+SCRYPT_N = 2**12
 SCRYPT_R = 8
 SCRYPT_P = 1
 TRUNCATED_BITS = 20
 KEY_ENV = "SONDIER_FINGERPRINT_KEY"
-MEMORY_BYTES = 128 * SCRYPT_R * SCRYPT_N  # scrypt's working set: 8 MiB per guess
+MEMORY_BYTES = 128 * SCRYPT_R * SCRYPT_N  # scrypt's working set: 4 MiB per guess
 
 FINGERPRINT_RE = re.compile(rf"^[a-z0-9][a-z0-9._-]*:[0-9a-f]{{{TRUNCATED_BITS // 4}}}$")
 
