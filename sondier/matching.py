@@ -207,13 +207,18 @@ class Matcher:
     def _rule_candidates(self, rule: Rule, chunk: Chunk, owned_end: int) -> Iterator[Candidate]:
         text = chunk.text
         compiled = ensure_compiled(rule).compiled
+        spans: list[tuple[int, int, int, int]] = []
         try:
+            # Collected before anything is yielded: regex's timeout runs from the call, so the
+            # time the caller spends on each candidate (validators, scrypt fingerprints) must
+            # not count against it (600 e-mails in one file used to "time out" and get lost).
             for match in compiled.finditer(text, timeout=self.regex_timeout):
-                start, end = match.span(VALUE_GROUP)
-                if start < 0 or start == end or start >= owned_end or start < chunk.owned_start:
-                    continue
-                if rule.boundary and not has_boundaries(text, start, end):
-                    continue
-                yield Candidate(rule, text[start:end], start, end, match.start(), match.end())
+                spans.append((*match.span(VALUE_GROUP), *match.span()))
         except TimeoutError:
             self.timeouts.append(RuleTimeout(rule, chunk.path))
+        for start, end, match_start, match_end in spans:
+            if start < 0 or start == end or start >= owned_end or start < chunk.owned_start:
+                continue
+            if rule.boundary and not has_boundaries(text, start, end):
+                continue
+            yield Candidate(rule, text[start:end], start, end, match_start, match_end)
