@@ -181,6 +181,8 @@ def parse_rule(data: Any, path: str) -> Rule:
         raise RuleError(path, rule_id, "examples.positive", "at least one positive example is required")
     values = testdata.get("values", [])
     words = testdata.get("words", [])
+    if any(not w.strip() for w in _string_list(path, rule_id, "context.words", context.get("words", []))):
+        raise RuleError(path, rule_id, "context.words", "empty context word (it would match everywhere)")
     window = context.get("window", DEFAULT_WINDOW)
     if not 0 <= window <= 2000:
         raise RuleError(path, rule_id, "context.window", "must be between 0 and 2000")

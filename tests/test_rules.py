@@ -41,6 +41,7 @@ def test_valid_rule_parses_and_compiles() -> None:
         ({"context": {"window": "wide"}}, "context.window", "expected int"),
         ({"examples": {"positive": []}}, "examples.positive", "at least one"),
         ({"regex": None}, "regex", "required"),
+        ({"context": {"words": ["nir", " "]}}, "context.words", "empty context word"),
     ],
 )
 def test_invalid_fields_name_file_rule_and_field(change: dict, field: str, message: str) -> None:
