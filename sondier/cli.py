@@ -219,7 +219,7 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         if (staged or diff_range) and targets:
             raise click.UsageError("--staged and --diff take no path arguments (use --path to filter)")
         git_mode = bool(modes)
-        root = Path(opts["repo"]).resolve() if git_mode else Path.cwd()
+        root = _repository_root(Path(opts["repo"])) if git_mode else Path.cwd()
         config = build_config(root, **opts)
         targets_list = parse_reports(opts["formats"], opts["output"], opts["reports"])
         # The terminal report shows no fingerprint: skip their deliberate cost unless a report
@@ -245,6 +245,15 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         click.echo("sondier: interrupted; no report written", err=True)
         sys.exit(130)
     sys.exit(exit_status(result, opts["exit_code"], config.ignore_errors))
+
+
+def _repository_root(path: Path) -> Path:
+    """Git modes read the configuration, and report paths, from the repository's top level,
+    wherever in the work tree sondier is started (a pre-commit hook runs at the top, a
+    developer may not)."""
+    from sondier.sources.git import open_repository
+
+    return open_repository(path.resolve()).root
 
 
 def _run_scan(config: Any, targets: tuple[str, ...], staged: bool, diff_range: str | None, history: bool,

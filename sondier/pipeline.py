@@ -288,6 +288,8 @@ def cpu_count() -> int:
 @dataclass
 class _GitBatchResult(_BatchResult):
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (commit sha, rule id, value)
+    skipped: list[Skipped] = field(default_factory=list)
+    commits: int = 0
 
 
 def _scan_git_chunks(batch: Sequence[Chunk]) -> _GitBatchResult:
@@ -309,6 +311,68 @@ def _scan_git_chunks(batch: Sequence[Chunk]) -> _GitBatchResult:
     errors: list[str] = []
     _collect_timeouts(errors)
     return _GitBatchResult(detected, errors, 0, size, removed)
+
+
+@dataclass(frozen=True)
+class _GitTask:
+    """A slice of commits for one worker: it runs git, parses and detects by itself, so the main
+    process never copies the text of the history to the workers."""
+
+    repo: Any
+    commits: list[str]
+    exclude: tuple[str, ...]
+    path_filters: tuple[str, ...]
+    max_file_size: int | None
+    want_removed: bool
+    what: str
+
+
+def _scan_git_commits(task: _GitTask) -> _GitBatchResult:
+    from sondier.sources.git import GitSource, commits_stream
+
+    source = GitSource(task.repo, task.exclude, task.path_filters, task.max_file_size, stop_at_shallow_boundary=True)
+    chunks = source.chunks(commits_stream(task.repo, task.commits, task.what), want_removed=task.want_removed)
+    result = _GitBatchResult(Detected(), [], 0, 0)
+    for batch in _chunk_batches(chunks):
+        part = _scan_git_chunks(batch)
+        result.detected.extend(part.detected)
+        result.errors.extend(part.errors)
+        result.bytes += part.bytes
+        result.removed.extend(part.removed)
+    result.files = source.files_scanned
+    result.skipped = list(source.skipped.values())
+    result.commits = source.commits_scanned
+    return result
+
+
+def _scan_git_history(repo: Any, slices: Iterator[list[str]], config: Config, rules: Sequence[Rule],
+                      path_filters: Sequence[str], want_removed: bool,
+                      what: str) -> tuple[ScanResult, list[tuple[str, str, str]], int]:
+    """Scan the commits of ``slices`` (from sources.git.commit_slices), in parallel when there is
+    more than one slice; returns the result, the removed-value events and the commit count."""
+    import itertools
+
+    first = list(itertools.islice(slices, 2))
+    tasks = (_GitTask(repo, commits, tuple(config.exclude), tuple(path_filters), config.max_file_size, want_removed,
+                      what) for commits in itertools.chain(first, slices))
+    result = ScanResult(rules=list(rules))
+    removed: list[tuple[str, str, str]] = []
+    skipped: dict[str, Skipped] = {}
+    commits = 0
+    throttle = _Throttle(4 * max(1, config.effective_jobs))
+    try:
+        for batch in _run_batches(_scan_git_commits, throttle.gate(tasks), len(first) > 1, rules, config,
+                                  throttle.release):
+            assert isinstance(batch, _GitBatchResult)
+            _accumulate(result, batch)
+            removed.extend(batch.removed)
+            commits += batch.commits
+            for item in batch.skipped:
+                skipped.setdefault(item.display, item)
+    finally:
+        throttle.stop()
+    result.skipped.extend(skipped.values())
+    return result, removed, commits
 
 
 class _Throttle:
@@ -382,11 +446,10 @@ def scan_range(config: Config, spec: str, path_filters: Sequence[str] = ()) -> S
     repo = git.open_repository(config.root)
     revisions, described = git.range_revisions(repo, spec)
     rules = load_selected_rules(config)
-    source = _git_source(config, repo, path_filters, boundary=True)
-    stream = git.log_stream(repo, revisions, what=f"--diff {spec}")
-    result, _ = _scan_git(source.chunks(stream), source, rules, config, parallel=True)
+    slices = git.commit_slices(repo, revisions)
+    result, _, commits = _scan_git_history(repo, slices, config, rules, path_filters, False, f"--diff {spec}")
     result.target = spec
-    result.extra.update(scanned_range=described, commits_scanned=source.commits_scanned)
+    result.extra.update(scanned_range=described, commits_scanned=commits)
     return finish(result, config, started)
 
 
@@ -400,10 +463,9 @@ def scan_history(config: Config, revs: Sequence[str], since: str | None = None, 
     repo = git.open_repository(config.root)
     revisions = git.history_revisions(revs)
     rules = load_selected_rules(config)
-    source = _git_source(config, repo, path_filters, boundary=True)
-    stream = git.log_stream(repo, revisions, since, until, max_count, what="--history")
-    result, removed = _scan_git(source.chunks(stream, want_removed=True), source, rules, config, parallel=True)
+    slices = git.commit_slices(repo, revisions, since, until, max_count)
+    result, removed, commits = _scan_git_history(repo, slices, config, rules, path_filters, True, "--history")
     result.findings = git.deduplicate_history(result.findings, removed, repo, revisions, since, until, max_count)
     result.target = "history " + " ".join(revisions)
-    result.extra.update(scanned_range=" ".join(revisions), commits_scanned=source.commits_scanned)
+    result.extra.update(scanned_range=" ".join(revisions), commits_scanned=commits)
     return finish(result, config, started)
