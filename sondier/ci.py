@@ -637,8 +637,11 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
                          fetch=opts.fetch)
         echo(f"sondier: {plan.describe()}")
         result = run_plan(plan, config, opts.path_filters, repo)
+        # One SARIF category per scan mode: a scheduled full scan and the diff scans of pushes
+        # must not close each other's alerts in GitHub code scanning.
         options = ReportOptions(root=str(repo), extra={"host": host, "scanned_range": plan.range_text,
-                                                        "scan_reason": plan.reason})
+                                                        "scan_reason": plan.reason,
+                                                        "sarif_category": f"sondier/{plan.mode}"})
         write_reports(result, targets, options)
         if summary_path is not None:
             append_text(summary_path, render("markdown", result, options))

@@ -127,6 +127,7 @@ def test_pull_request_reports_in_sarif_annotations_summary_and_outputs(project: 
     sarif = runner.sarif()
     results = sarif["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["fr-nir"]
+    assert sarif["runs"][0]["automationDetails"]["id"].startswith("sondier/diff/")
     location = results[0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "data/patients.csv"
     assert location["region"]["startLine"] == 2
