@@ -135,6 +135,8 @@ def looks_like_identifier(value: str) -> bool:
         return True
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", value) and _has_word_shape(value):
         return True  # camelCase / PascalCase, digits allowed: PKCS7PrivateKeyTypes, escapedStr
+    if _is_snake_case_name(value):
+        return True  # validate_jwt_base64, sha256_digest, utf8_name
     if _IDENTIFIER_RE.match(value):
         # Only letters and separators. A name when in one case (TOKEN_VALUE, sometoken,
         # Whitespace), made of words (get_token, myApiKey) or short. Random mixed-case letters
@@ -142,6 +144,24 @@ def looks_like_identifier(value: str) -> bool:
         single_case = value.lower() == value or value.upper() == value or value.istitle()
         return single_case or _has_word_shape(value) or len(value) < 12
     return False
+
+
+_SNAKE_PIECE_RE = re.compile(r"([a-z]+)[0-9]*")
+
+
+def _is_snake_case_name(value: str) -> bool:
+    """Lower-case words (each may end with digits) joined by underscores, every word shaped
+    like a word: a function or variable name such as `validate_jwt_base64`."""
+    pieces = value.split("_")
+    if len(pieces) < 2 or not all(pieces):
+        return False
+    words = []
+    for piece in pieces:
+        match = _SNAKE_PIECE_RE.fullmatch(piece)
+        if match is None:
+            return False
+        words.append(match.group(1))
+    return _has_word_shape("_".join(words))
 
 
 # Pieces of a camelCase / PascalCase name: words, acronyms (HTTP, X25519) and numbers. Matched
