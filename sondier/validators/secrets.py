@@ -10,24 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import re
-from collections import Counter
 from urllib.parse import unquote
 
-from sondier.validators import VALID, Verdict
-
 # ----------------------------------------------------------------------------- shared helpers
-
-
-def shannon_entropy(value: str) -> float:
-    """Shannon entropy in bits per character (0 for an empty string)."""
-    if not value:
-        return 0.0
-    counts = Counter(value)
-    size = len(value)
-    return -sum(n / size * math.log2(n / size) for n in counts.values())
-
+from sondier.filters import shannon_entropy
+from sondier.validators import VALID, Verdict
 
 # A reference to something else, not a value: ${VAR}, {{ var }}, <token>, %(name)s, $(cmd), #{x}...
 _TEMPLATE_RE = re.compile(
