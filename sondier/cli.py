@@ -362,7 +362,8 @@ def rules_test(files: tuple[Path, ...], verbose: bool) -> None:
 @click.option("--base", help="Scan from this commit or branch instead of the event's base.")
 @click.option("--head", help="Scan up to this commit instead of the event's head.")
 @click.option("--scan-mode", type=click.Choice(["auto", "history", "tree"]), default="auto",
-              show_default=True, help="auto: the range the event calls for; history: every commit; tree: the checked-out files.")
+              show_default=True,
+              help="auto: the range the event calls for; history: every commit; tree: the checked-out files.")
 @click.option("--fail-on", type=click.Choice(["findings", "never"]), default="findings", show_default=True,
               help="never: exit 0 on findings (report jobs); scan errors still exit 3.")
 @click.option("--exit-code", type=click.IntRange(0, 255), default=EXIT_FINDINGS, show_default=True,
