@@ -31,17 +31,25 @@ def main() -> None:
     sondier_cmd = [*sondier(), "scan", str(tree), "--format", "json", "--jobs", str(args.jobs), "--exit-code", "0"]
     gitleaks_cmd = [leaks, "dir", str(tree), "--no-banner", "--exit-code", "0", "--report-format", "json",
                     "--report-path", str(report), "--log-level", "error"]
+    # The terminal report needs no fingerprints; the JSON report computes one per finding
+    # (deliberately slow, see the README's threat model): both are measured.
+    terminal_cmd = [*sondier(), "scan", str(tree), "--quiet", "--jobs", str(args.jobs), "--exit-code", "0"]
     timed(sondier_cmd)  # warm the page cache and sondier's compiled-rules cache for both tools
     timed(gitleaks_cmd)
     ours = best_of(args.runs, sondier_cmd)
+    terminal = best_of(args.runs, terminal_cmd)
     theirs = best_of(args.runs, gitleaks_cmd)
     findings = len(json.loads(ours.stdout)["findings"])
     their_findings = len(json.loads(report.read_text() or "[]"))
     rules = json.loads(ours.stdout)["scan"]["rules"]
     print(f"tree: {tree} ({size_mb:.1f} MB)")
-    print(f"sondier : {ours.seconds:6.2f} s  {size_mb / ours.seconds:6.1f} MB/s  {findings} findings ({rules} rules)")
+    print(f"sondier : {ours.seconds:6.2f} s  {size_mb / ours.seconds:6.1f} MB/s  {findings} findings ({rules} rules), "
+          "--format json")
+    print(f"sondier : {terminal.seconds:6.2f} s  {size_mb / terminal.seconds:6.1f} MB/s  terminal report "
+          "(no fingerprints)")
     print(f"gitleaks: {theirs.seconds:6.2f} s  {size_mb / theirs.seconds:6.1f} MB/s  {their_findings} findings")
-    print(f"ratio sondier/gitleaks wall time: {ours.seconds / theirs.seconds:.2f}x (target <= 0.50x)")
+    print(f"ratio sondier/gitleaks wall time: {ours.seconds / theirs.seconds:.2f}x with --format json, "
+          f"{terminal.seconds / theirs.seconds:.2f}x with the terminal report (target <= 0.50x)")
 
 
 if __name__ == "__main__":
