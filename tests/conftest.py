@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sondier.findings import Finding
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
 
@@ -29,6 +31,12 @@ def run_sondier(
         [*sondier_command(), *args], cwd=cwd, input=input.decode() if input is not None else None,
         capture_output=True, text=True, env=full_env, timeout=timeout,
     )
+
+
+def make_finding(value: str, path: str = "src/a.py", rule_id: str = "email") -> Finding:
+    """A hand-built finding for unit tests of suppression and reporting."""
+    return Finding(rule_id=rule_id, rule_name=rule_id, category="pii", severity="medium", confidence=0.9,
+                   path=path, line=1, column=1, end_line=1, end_column=len(value) + 1, value=value)
 
 
 @pytest.fixture

@@ -6,33 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import make_finding as finding
 from conftest import run_sondier
 
 from sondier.config import Allowlist, from_mapping
 from sondier.errors import ConfigError
-from sondier.findings import Finding
 from sondier.suppression.allowlist import AllowlistMatcher
 
 # Invented addresses under a non-reserved domain (not real people).
 SEED = "seed.user.11@orange.fr"
 SUPPORT = "support.team@orange.fr"
 REAL_LOOKING = "marc.vidal.83@orange.fr"
-
-
-def finding(value: str, path: str = "src/a.py", rule_id: str = "email") -> Finding:
-    return Finding(
-        rule_id=rule_id,
-        rule_name=rule_id,
-        category="pii",
-        severity="medium",
-        confidence=0.9,
-        path=path,
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=2,
-        value=value,
-    )
 
 
 def test_global_and_per_rule_entries() -> None:

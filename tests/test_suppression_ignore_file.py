@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import make_finding as finding
 from conftest import run_sondier
 
 from sondier import fingerprints
 from sondier.errors import ConfigError
-from sondier.findings import Finding
 from sondier.suppression import ignore_file
 
 CONFIG = "rules:\n  enable: [email]\n"  # only the rule these files exercise
@@ -23,22 +23,6 @@ DOC = "ana.lopez.52@orange.fr"
 @pytest.fixture(autouse=True)
 def _no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(fingerprints.KEY_ENV, raising=False)
-
-
-def finding(value: str, path: str = "src/a.py", rule_id: str = "email") -> Finding:
-    return Finding(
-        rule_id=rule_id,
-        rule_name=rule_id,
-        category="pii",
-        severity="medium",
-        confidence=0.9,
-        path=path,
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=len(value) + 1,
-        value=value,
-    )
 
 
 def parse(text: str) -> list[ignore_file.IgnoreEntry]:
