@@ -4,7 +4,7 @@ where text came from."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,6 @@ class Chunk:
     header: str | None = None
     commit: CommitInfo | None = None
     origin: str = "file"
-    extra: dict[str, object] = field(default_factory=dict)
     start_column: int = 1
 
     def line_of(self, offset: int, newline_index: Sequence[int]) -> int:

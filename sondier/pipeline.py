@@ -7,7 +7,6 @@ Detection runs in worker processes when the input is large enough to pay for the
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import sys
 import time
@@ -278,8 +277,6 @@ def scan_stdin(config: Config, stream: Any = None, display: str = "-") -> ScanRe
     return finish(result, config, started)
 
 
-def cpu_count() -> int:
-    return os.cpu_count() or 1
 
 
 # --- git sources: staged changes, commit ranges, histories ----------------------------------------

@@ -20,7 +20,6 @@ from sondier.errors import RuleError
 
 CATEGORIES = ("pii", "secret")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}
 FLAG_NAMES = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
 ID_PATTERN = _stdre.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VALUE_GROUP = "value"
