@@ -4,6 +4,7 @@ the value count as context."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sondier.chunks import Chunk
@@ -44,6 +45,26 @@ def _csv_column_name(chunk: Chunk, start: int) -> str | None:
     return names[column].strip().strip("\"'")
 
 
+_DATA = re.compile(r"\d{4}")  # a line holding numbers is a row of data, not a label
+_LEADING_MARKUP = " \t-*>:\"'[{(,;|"
+
+
+def _context_bounds(text: str, candidate: Candidate) -> tuple[int, int]:
+    """Context stays on the value's own line, so a label on one row of a log or a table does
+    not vouch for a number on the next. A value that opens its line also sees the line before
+    when that line is only a label (`nir:` above a YAML list, `# NIR du patient`), not a row
+    of data of its own."""
+    line_start = text.rfind("\n", 0, candidate.match_start) + 1
+    line_end = text.find("\n", candidate.match_end)
+    if line_end < 0:
+        line_end = len(text)
+    if line_start > 0 and not text[line_start : candidate.start].strip(_LEADING_MARKUP):
+        previous_start = text.rfind("\n", 0, line_start - 1) + 1
+        if not _DATA.search(text, previous_start, line_start):
+            line_start = previous_start
+    return line_start, line_end
+
+
 def context_word(candidate: Candidate, chunk: Chunk) -> str | None:
     """The first context word of the rule found near the candidate, or None."""
     rule = candidate.rule
@@ -51,8 +72,9 @@ def context_word(candidate: Candidate, chunk: Chunk) -> str | None:
         return None
     window = rule.context_window
     text = chunk.text
-    before = text[max(0, candidate.match_start - window) : candidate.start]
-    after = text[candidate.end : candidate.match_end + window]
+    start, end = _context_bounds(text, candidate)
+    before = text[max(start, candidate.match_start - window) : candidate.start]
+    after = text[candidate.end : min(end, candidate.match_end + window)]
     column = _csv_column_name(chunk, candidate.start) or ""
     haystack = fold(f"{column}\n{before}\n{after}")
     found = rule.context_regex.search(haystack)
