@@ -57,3 +57,12 @@ class Chunk:
                 return self.line_numbers[local]
             return self.line_numbers[-1] if self.line_numbers else self.start_line
         return self.start_line + local
+
+
+PATH_ORIGIN = "path"
+
+
+def path_chunk(path: str, commit: CommitInfo | None = None) -> Chunk:
+    """A chunk that stands for a file's name only: path rules (a `.p12` keystore is a leak
+    whatever its bytes) judge it, content rules never see it."""
+    return Chunk("", path, commit=commit, origin=PATH_ORIGIN)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sondier import validators
-from sondier.chunks import Chunk
+from sondier.chunks import PATH_ORIGIN, Chunk
 from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
 from sondier.findings import Finding
@@ -86,6 +86,8 @@ class Detector:
         self._long_runs: LongRunDetector | None = None
 
     def detect(self, chunk: Chunk) -> Detected:
+        if chunk.origin == PATH_ORIGIN:
+            return self._detect_path(chunk)
         result = Detected()
         lines = _Lines(chunk)
         seen: set[tuple[str, str]] = set()
@@ -94,6 +96,23 @@ class Detector:
             seen.add((candidate.rule.id, candidate.value))
         if self.decode:
             self._detect_encoded(result, chunk, lines, chunk, seen, depth=1)
+        return result
+
+    def _detect_path(self, chunk: Chunk) -> Detected:
+        """Path rules: the file's name is the finding (line 1, column 1), whatever its bytes."""
+        result = Detected()
+        for rule in self.matcher.path_rules_for(chunk.path):
+            threshold = rule.threshold if self.min_confidence is None else self.min_confidence
+            if rule.base_confidence < threshold:
+                result.below_threshold += 1
+                continue
+            finding = Finding(rule_id=rule.id, rule_name=rule.name, category=rule.category, severity=rule.severity,
+                              confidence=rule.base_confidence, path=chunk.path, line=1, column=1, end_line=1,
+                              end_column=1, value=chunk.path, commit=chunk.commit, reasons=["file name"],
+                              extra={"path_rule": True})
+            if self.fingerprints:
+                _ = finding.fingerprint
+            result.findings.append(finding)
         return result
 
     def _detect_encoded(

@@ -18,6 +18,7 @@ from typing import Any
 
 from sondier.chunks import Chunk
 from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
+from sondier.sources.files import matches_any
 
 # A regex that runs longer than this on one chunk is stopped and reported as a scan error
 # naming the rule, instead of hanging the scan (catastrophic backtracking in a user rule).
@@ -171,10 +172,14 @@ class Matcher:
     def __init__(self, rules: Sequence[Rule], regex_timeout: float = DEFAULT_REGEX_TIMEOUT) -> None:
         self.rules = list(rules)
         self.regex_timeout = regex_timeout
+        # Path rules have no regex: they judge file names (see path_rules_for), never text.
+        self.path_rules = [r for r in self.rules if r.path_only]
+        self._content = [i for i, r in enumerate(self.rules) if not r.path_only]
+        content_rules = [self.rules[i] for i in self._content]
         hs = _hyperscan()
-        self._prefilter = _HyperscanPrefilter(hs, self.rules) if hs is not None and self.rules else None
+        self._prefilter = _HyperscanPrefilter(hs, content_rules) if hs is not None and content_rules else None
         in_db = set(self._prefilter.indices) if self._prefilter else set()
-        self._fallback = [i for i in range(len(self.rules)) if i not in in_db]
+        self._fallback = [self._content[i] for i in range(len(content_rules)) if i not in in_db]
         self.timeouts: list[RuleTimeout] = []
 
     @property
@@ -184,7 +189,7 @@ class Matcher:
     def _rules_present(self, text: str) -> list[int]:
         present: set[int] = set()
         if self._prefilter is not None:
-            present |= self._prefilter.present(text.encode("utf-8", "surrogatepass"))
+            present |= {self._content[i] for i in self._prefilter.present(text.encode("utf-8", "surrogatepass"))}
         lowered: str | None = None
         for index in self._fallback:
             keywords = self.rules[index].keywords
@@ -202,7 +207,13 @@ class Matcher:
         owned_end = chunk.owned_end if chunk.owned_end is not None else len(text)
         for index in self._rules_present(text):
             rule = self.rules[index]
+            if rule.paths and not matches_any(chunk.path, rule.paths):
+                continue
             yield from self._rule_candidates(rule, chunk, owned_end)
+
+    def path_rules_for(self, path: str) -> list[Rule]:
+        """The path rules whose globs name this file."""
+        return [r for r in self.path_rules if matches_any(path, r.paths)]
 
     def _rule_candidates(self, rule: Rule, chunk: Chunk, owned_end: int) -> Iterator[Candidate]:
         text = chunk.text

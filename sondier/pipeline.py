@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sondier.chunks import Chunk
+from sondier.chunks import Chunk, path_chunk
 from sondier.config import Config
 from sondier.detection import Detected, Detector
 from sondier.errors import ConfigError
@@ -78,7 +78,10 @@ def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
     errors: list[str] = []
     size = 0
     files = 0
+    judge_names = bool(_DETECTOR.matcher.path_rules)
     for task in batch:
+        if judge_names:
+            detected.extend(_DETECTOR.detect(path_chunk(task.display)))
         try:
             for chunk in read_chunks(task):
                 detected.extend(_DETECTOR.detect(chunk))
@@ -292,7 +295,7 @@ class _GitBatchResult(_BatchResult):
 def _scan_git_chunks(batch: Sequence[Chunk]) -> _GitBatchResult:
     """Added lines are detected in full; removed lines only yield the candidate values, to know
     when a value found elsewhere left the tree (history deduplication)."""
-    from sondier.sources.git import REMOVED
+    from sondier.sources.git import REMOVED, REMOVED_FILE
 
     assert _DETECTOR is not None
     detected = Detected()
@@ -302,6 +305,10 @@ def _scan_git_chunks(batch: Sequence[Chunk]) -> _GitBatchResult:
         if chunk.origin == REMOVED:
             sha = chunk.commit.sha if chunk.commit else ""
             removed.extend((sha, c.rule.id, c.value) for c in _DETECTOR.matcher.candidates(chunk))
+            continue
+        if chunk.origin == REMOVED_FILE:
+            sha = chunk.commit.sha if chunk.commit else ""
+            removed.extend((sha, r.id, chunk.path) for r in _DETECTOR.matcher.path_rules_for(chunk.path))
             continue
         detected.extend(_DETECTOR.detect(chunk))
         size += len(chunk.text)

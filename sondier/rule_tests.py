@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sondier.chunks import Chunk
+from sondier.chunks import Chunk, path_chunk
 from sondier.detection import Detector
 from sondier.rules import Rule, compile_rule, load_rules
 
@@ -26,7 +26,9 @@ def check_rule(rule: Rule, detector: Detector | None = None) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for kind, examples in (("positive", rule.positive_examples), ("negative", rule.negative_examples)):
         for index, example in enumerate(examples, 1):
-            found = [f for f in detector.detect(Chunk(example, "example")).findings if f.rule_id == rule.id]
+            # A path rule's examples are file paths; any other rule's are texts.
+            chunk = path_chunk(example) if rule.path_only else Chunk(example, "example")
+            found = [f for f in detector.detect(chunk).findings if f.rule_id == rule.id]
             passed = bool(found) if kind == "positive" else not found
             message = "found" if found else "not found"
             outcomes.append(Outcome(rule.id, kind, index, passed, message))

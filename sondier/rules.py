@@ -32,6 +32,7 @@ _TOP_KEYS = {
     "description": str,
     "remediation": str,
     "regex": str,
+    "path": list,
     "flags": list,
     "keywords": list,
     "validator": str,
@@ -42,7 +43,7 @@ _TOP_KEYS = {
     "testdata": dict,
     "examples": dict,
 }
-_REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "regex", "examples")
+_REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "examples")
 _CONTEXT_KEYS = {"words": list, "window": int, "required": bool}
 _CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
 _TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
@@ -75,8 +76,9 @@ class Rule:
     severity: str
     description: str
     remediation: str
-    pattern: str
+    pattern: str  # empty for a path rule
     source: str
+    paths: tuple[str, ...] = ()  # globs: the rule only applies to these files (alone: a path rule)
     flags: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     validator: str | None = None
@@ -95,6 +97,11 @@ class Rule:
     compiled: Any = field(default=None, compare=False, repr=False)
     context_regex: Any = field(default=None, compare=False, repr=False)
     testdata_regexes: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def path_only(self) -> bool:
+        """A rule without regex: the file's name is the finding (a `.p12` keystore)."""
+        return not self.pattern
 
     @property
     def regex_flags(self) -> int:
@@ -144,6 +151,8 @@ def parse_rule(data: Any, path: str) -> Rule:
     for key in _REQUIRED:
         if key not in data or data[key] in (None, ""):
             raise RuleError(path, rule_id, key, "required field is missing")
+    if not data.get("regex") and not data.get("path"):
+        raise RuleError(path, rule_id, "regex", "required field is missing (or give `path` for a path rule)")
     for key, value in data.items():
         _check_type(path, rule_id, key, value, _TOP_KEYS[key])
     assert rule_id is not None
@@ -192,8 +201,9 @@ def parse_rule(data: Any, path: str) -> Rule:
         severity=data["severity"],
         description=data["description"].strip(),
         remediation=data["remediation"].strip(),
-        pattern=data["regex"],
+        pattern=data.get("regex", ""),
         source=path,
+        paths=_string_list(path, rule_id, "path", data.get("path", [])),
         flags=flags,
         keywords=keywords,
         validator=validator,
@@ -288,9 +298,11 @@ def is_catastrophic(pattern: str) -> bool:
 
 def compile_rule(rule: Rule) -> Rule:
     """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
-    compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
-    if VALUE_GROUP not in compiled.groupindex:
-        raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
+    compiled = None
+    if not rule.path_only:
+        compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
+        if VALUE_GROUP not in compiled.groupindex:
+            raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
     if is_catastrophic(rule.pattern):
         raise RuleError(rule.source, rule.id, "regex", "nested unbounded quantifiers such as (a+)+ backtrack "
                         "catastrophically; rewrite it (e.g. a+ instead of (a+)+, or a possessive a++)")

@@ -41,6 +41,7 @@ class FileLines:
     lines: list[bytes]
     size: int
     last: bool
+    deleted: bool = False  # the change removes the whole file
 
     def joined(self) -> bytes:
         return join_lines(self.lines)
@@ -56,6 +57,7 @@ class FileNote:
 
     path: str
     reason: str
+    deleted: bool = False  # the change removes the file: nothing of it is added
 
 
 Event = CommitHeader | FileLines | FileNote
@@ -129,6 +131,7 @@ class _FileState:
     fallback_path: bytes | None = None
     submodule: bool = False
     binary: bool = False
+    deleted: bool = False
     added: list[bytes] = field(default_factory=list)
     added_numbers: list[int] = field(default_factory=list)
     added_size: int = 0
@@ -253,7 +256,8 @@ class DiffParser:
             state.added, state.added_numbers, state.added_size = [], [], 0
             state.added_pieces += 1
         else:
-            piece = FileLines(state.path(True), "-", state.removed_numbers, state.removed, state.removed_size, last)
+            piece = FileLines(state.path(True), "-", state.removed_numbers, state.removed, state.removed_size, last,
+                              state.deleted)
             state.removed, state.removed_numbers, state.removed_size = [], [], 0
             state.removed_pieces += 1
         return piece
@@ -263,7 +267,7 @@ class DiffParser:
             yield FileNote(state.path(), "submodule (not entered: scan the submodule's own repository)")
             return
         if state.binary:
-            yield FileNote(state.path(), "binary file (not scanned)")
+            yield FileNote(state.path(), "binary file (not scanned)", deleted=state.deleted)
             return
         if state.added or state.added_pieces:
             yield self._piece(state, "+", last=True)
@@ -297,6 +301,7 @@ def _header_line(state: _FileState, line: bytes) -> None:
     elif line.startswith((b"new file mode ", b"deleted file mode ", b"new mode ")):
         if line.split()[-1] == SUBMODULE_MODE:
             state.submodule = True
+        state.deleted = state.deleted or line.startswith(b"deleted file mode ")
     elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
         state.binary = True
 

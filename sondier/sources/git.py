@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
-from sondier.chunks import Chunk, CommitInfo
+from sondier.chunks import Chunk, CommitInfo, path_chunk
 from sondier.errors import ConfigError, ScanError
 from sondier.findings import Finding
 from sondier.sources.diff_parser import CommitHeader, DiffParser, FileLines, FileNote, join_lines
@@ -30,6 +30,7 @@ from sondier.sources.files import CONTEXT_CHARS, OVERLAP_CHARS, Skipped, decode_
 PIECE_BYTES = 1024 * 1024  # added lines handed to a detector at once (plus overlap)
 ADDED = "git"
 REMOVED = "git-removed"  # removed lines: only used to know when a value left the tree
+REMOVED_FILE = "git-removed-file"  # a deleted file: path rules' values (its name) leave the tree
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 COMMIT_FORMAT = "%x00%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
 FULL_HISTORY_HINT = (
@@ -311,10 +312,13 @@ class GitSource:
                 if event.kind == "-":
                     yield Chunk(decode_lines(event.joined()), event.path, line_numbers=event.numbers,
                                 commit=commit, origin=REMOVED)
+                    if event.deleted and event.last:
+                        yield Chunk("", event.path, commit=commit, origin=REMOVED_FILE)
                     continue
                 if added is None:
                     added, section_bytes, oversize = _AddedChunker(event.path, commit), 0, False
                     self._note_lfs_pointer(event)
+                    yield path_chunk(event.path, commit)
                 section_bytes += event.size
                 if self.max_file_size is not None and section_bytes > self.max_file_size and not oversize:
                     oversize = True
@@ -330,6 +334,10 @@ class GitSource:
                 commit = self._commit(event)
             elif isinstance(event, FileNote) and self._keep(event.path):
                 self._skip(event.path, event.reason)
+                if not event.deleted:
+                    yield path_chunk(event.path, commit)  # a binary file is judged by its name
+                elif want_removed:
+                    yield Chunk("", event.path, commit=commit, origin=REMOVED_FILE)
 
     def _commit(self, header: CommitHeader) -> CommitInfo:
         sha, parents, author, email, date, subject = (f.decode("utf-8", "replace") for f in header.fields[:6])
@@ -439,6 +447,7 @@ def deduplicate_history(
     and `in_head` (the value is somewhere in HEAD)."""
     if not findings:
         return findings
+    file_names = {(f.rule_id, f.value) for f in findings if f.extra.get("path_rule")}
     deltas: dict[str, dict[ValueKey, int]] = defaultdict(lambda: defaultdict(int))
     for finding in findings:
         assert finding.commit is not None
@@ -451,7 +460,10 @@ def deduplicate_history(
     # The replayed counts say which values HEAD holds; a value they say is gone is confirmed with
     # `git grep` (exact, but ~1.5 s per 30 MB tree with hundreds of values, so only for those).
     in_head = {value for _, value in head_state}
-    in_head |= _values_in_head(repo, {value for _, value in tracked} - in_head)
+    in_head |= _values_in_head(repo, {value for rule, value in tracked if (rule, value) not in file_names} - in_head)
+    # A path rule's value is the file's name: it is in HEAD when HEAD has that file.
+    in_head = {v for v in in_head if not any(v == name for _, name in file_names)}
+    in_head |= {name for _, name in file_names if _file_in_head(repo, name)}
     groups: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         groups[(finding.rule_id, finding.value, finding.path)].append(finding)
@@ -515,6 +527,10 @@ def _merge_parent_states(states: dict[str, dict[ValueKey, int]], parents: list[s
         for key, count in state.items():
             merged[key] = max(merged.get(key, 0), count)
     return merged
+
+
+def _file_in_head(repo: Repository, path: str) -> bool:
+    return run_git(repo.root, "cat-file", "-e", f"HEAD:{path}", check=False).returncode == 0
 
 
 def _values_in_head(repo: Repository, values: set[str]) -> set[str]:

@@ -257,7 +257,7 @@ def validate_generic_password(value: str) -> Verdict:
         return Verdict(False, reason="a version, date or number")
     low = value.lower()
     if low in _PLACEHOLDER_VALUES or low in _WEAK_DEFAULTS:
-        return Verdict(True, test_data=True, reason="placeholder or well-known default password")
+        return Verdict(True, test_data=True, reason="placeholder or well-known default value")
     if (_CAMEL_RE.match(value) and _has_word_shape(value)) or re.fullmatch(
         r"[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+", value
     ):
