@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from sondier.cli import _fail, _run_scan, build_config, scan_options
+from sondier.cli_options import build_config, fail, run_scan, scan_options
 from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, ConfigError, SondierError
 
 
@@ -38,7 +38,7 @@ def _scan(config: Any, targets: tuple[str, ...], history: bool, opts: dict[str, 
         "until": opts.get("until"),
         "max_count": opts.get("max_count"),
     }
-    result = _run_scan(config, targets, False, None, history, scan_opts, None)
+    result = run_scan(config, targets, False, None, history, scan_opts, None)
     if result.errors and not config.ignore_errors:
         for error in result.errors:
             click.echo(f"sondier: error: {error}", err=True)
@@ -96,7 +96,7 @@ def baseline_create(targets: tuple[str, ...], history: bool, force: bool, **opts
         created = baseline_module.Baseline.from_findings(result.findings)
         baseline_module.write(created, path)
     except SondierError as error:
-        _fail(error)
+        fail(error)
     click.echo(
         f"sondier: wrote {path}: {len(created.counts)} entries for {len(result.findings)} findings "
         f"({len(result.suppressed)} already suppressed otherwise)",
@@ -123,7 +123,7 @@ def baseline_update(targets: tuple[str, ...], history: bool, no_prune: bool, **o
         updated = baseline_module.Baseline(counts, new.scheme)
         baseline_module.write(updated, path)
     except SondierError as error:
-        _fail(error)
+        fail(error)
     added = len(set(updated.counts) - set(old.counts))
     pruned = len(set(old.counts) - set(updated.counts))
     click.echo(f"sondier: updated {path}: {added} added, {pruned} pruned, {len(updated.counts)} entries", err=True)
@@ -144,7 +144,7 @@ def baseline_show(file: Path | None) -> None:
     try:
         loaded = baseline_module.load(path)
     except SondierError as error:
-        _fail(error)
+        fail(error)
     scheme = loaded.scheme
     click.echo(f"{path}: {len(loaded.counts)} entries, {sum(loaded.counts.values())} findings accepted")
     click.echo(
@@ -187,7 +187,7 @@ def ignore_add(fingerprint: str | None, rule: str | None, path_glob: str | None,
         with open(file, "a", encoding="utf-8", newline="\n") as handle:
             handle.write(f"{separator}{line}\n")
     except SondierError as error:
-        _fail(error)
+        fail(error)
     except OSError as exc:
         click.echo(f"sondier: error: {file}: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)

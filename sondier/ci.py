@@ -588,7 +588,7 @@ def resolve_host(requested: str, env: Mapping[str, str]) -> str:
 
 def report_targets(host: str, env: Mapping[str, str], opts: CiOptions) -> list[tuple[str, Path | None]]:
     """(format, path) pairs written whole; None is stdout. The step summary is appended apart."""
-    from sondier.cli import parse_reports
+    from sondier.cli_options import parse_reports
 
     defaults = default_paths(host, env)
     targets: list[tuple[str, Path | None]] = []
@@ -618,7 +618,7 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
             echo: Callable[[str], None]) -> int:
     """Run `sondier ci`; returns the exit code. Errors are reported to the host too, so that a
     failed scan never shows as a clean one in outputs or the job summary."""
-    from sondier.cli import build_config, exit_status, write_reports
+    from sondier.cli_options import build_config, exit_status, write_reports
     from sondier.errors import SondierError
     from sondier.reporters import ReportOptions
 

@@ -6,143 +6,23 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from sondier import __version__
-from sondier.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_SCAN_ERROR, EXIT_USAGE, SondierError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-FORMAT_NAMES = ["text", "json", "sarif", "gitlab", "codequality", "junit", "github", "markdown"]
-
-
-def _fail(error: SondierError) -> None:
-    click.echo(f"sondier: error: {error}", err=True)
-    sys.exit(error.exit_code)
-
-
-def _confidence(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    if value is not None and not 0 <= value <= 1:
-        raise click.BadParameter("must be between 0 and 1")
-    return value
-
-
-def scan_options(func: F) -> F:
-    """Options shared by `scan`, `baseline create/update` and `ci`."""
-    options = [
-        click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Configuration file (default: .sondier.yml or [tool.sondier] in pyproject.toml)."),
-        click.option("--rule", "enable", multiple=True, help="Only run these rules (id, category, glob); repeatable."),
-        click.option("--disable-rule", "disable", multiple=True, help="Do not run these rules; repeatable."),
-        click.option("--rules", "extra_rules", multiple=True, type=click.Path(path_type=Path, exists=True),
-                     help="Extra rule file or folder; repeatable."),
-        click.option("--exclude", multiple=True, help="Path glob to skip; repeatable."),
-        click.option("--max-file-size", help="Skip files larger than this (e.g. 50MB)."),
-        click.option("--min-confidence", type=float, callback=_confidence,
-                     help="Report candidates at or above this confidence (0-1) instead of each rule's threshold."),
-        click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (default: all cores)."),
-        click.option("--follow-symlinks", is_flag=True, default=None, help="Follow symbolic links."),
-        click.option("--no-inline-ignore", "no_inline_ignore", is_flag=True,
-                     help="Refuse `sondier:ignore` markers (security policy)."),
-        click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Report only findings that are not in this baseline."),
-        click.option("--ignore-file", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Ignore file (default: .sondierignore when present)."),
-        click.option("--ignore-errors", is_flag=True, help="Exit as if complete when some input was unreadable."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def build_config(root: Path, **opts: Any) -> Any:
-    from sondier import config as config_module
-
-    cfg = config_module.load(root, opts.get("config_path"))
-    max_size = opts.get("max_file_size")
-    ignore_file = opts.get("ignore_file")
-    if ignore_file is None and cfg.ignore_file is None and (root / ".sondierignore").is_file():
-        ignore_file = root / ".sondierignore"
-    return cfg.with_overrides(
-        enable=tuple(opts["enable"]) or None,
-        disable=tuple(cfg.disable) + tuple(opts["disable"]) if opts.get("disable") else None,
-        extra_rules=tuple(cfg.extra_rules) + tuple(opts["extra_rules"]) if opts.get("extra_rules") else None,
-        exclude=tuple(cfg.exclude) + tuple(opts["exclude"]) if opts.get("exclude") else None,
-        max_file_size=config_module.parse_size(max_size, "--max-file-size") if max_size else None,
-        min_confidence=opts.get("min_confidence"),
-        jobs=opts.get("jobs"),
-        follow_symlinks=opts.get("follow_symlinks"),
-        inline_ignore=False if opts.get("no_inline_ignore") else None,
-        baseline=opts.get("baseline"),
-        ignore_file=ignore_file,
-        ignore_errors=opts.get("ignore_errors") or None,
-        show_values=opts.get("show_values") or None,
-    )
-
-
-def report_options(func: F) -> F:
-    options = [
-        click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-                     help="Report format for stdout (or --output); default text."),
-        click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Write the report to this file instead of stdout."),
-        click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
-                     help="Also write a report in FORMAT to PATH; repeatable (e.g. sarif=sondier.sarif)."),
-        click.option("--show-values", is_flag=True, help="Print the full values found (never the default)."),
-        click.option("--show-suppressed", is_flag=True, help="List suppressed findings too."),
-        click.option("--report-unused-ignores", is_flag=True, help="List ignore-file entries that matched nothing."),
-        click.option("--exit-code", type=click.IntRange(0, 255), default=EXIT_FINDINGS, show_default=True,
-                     help="Exit code when findings are reported."),
-        click.option("--color/--no-color", default=None, help="Force or disable colours."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar, no report on stdout when clean."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def parse_reports(formats: Sequence[str], output: Path | None, reports: Sequence[str]) -> list[tuple[str, Path | None]]:
-    """(format, path) pairs; None is stdout. Raises ConfigError on a malformed --report."""
-    from sondier.errors import ConfigError
-
-    targets: list[tuple[str, Path | None]] = []
-    if formats and output is not None and len(formats) > 1:
-        raise ConfigError("--output takes one --format; use --report FORMAT=PATH for more reports")
-    for name in formats or (["text"] if not reports or output else []):
-        targets.append((name, output))
-    for spec in reports:
-        name, sep, path = spec.partition("=")
-        if not sep or not path or name not in FORMAT_NAMES:
-            raise ConfigError(f"--report {spec!r}: expected FORMAT=PATH with FORMAT in {FORMAT_NAMES}")
-        targets.append((name, Path(path)))
-    return targets
-
-
-def write_reports(result: Any, targets: list[tuple[str, Path | None]], options: Any) -> None:
-    """Write every report; files are written whole or not at all (temp file + rename)."""
-    import os
-
-    from sondier import reporters
-
-    for name, path in targets:
-        writer = reporters.get(name)
-        if path is None:
-            writer(result, sys.stdout, options)
-            sys.stdout.flush()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            writer(result, handle, options)
-        tmp.replace(path)
-
-
-def exit_status(result: Any, exit_code: int, ignore_errors: bool) -> int:
-    if result.errors and not ignore_errors:
-        return EXIT_SCAN_ERROR
-    return exit_code if result.findings else EXIT_CLEAN
+from sondier.cli_options import (
+    EXIT_FINDINGS,
+    build_config,
+    exit_status,
+    fail,
+    parse_reports,
+    report_options,
+    run_scan,
+    scan_options,
+    write_reports,
+)
+from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, SondierError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -229,7 +109,7 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         config = config.with_overrides(fingerprints=needs_fingerprints)
         progress, stack = _progress_callback(opts["quiet"])
         with stack:
-            result = _run_scan(config, targets, staged, diff_range, history, opts, progress)
+            result = run_scan(config, targets, staged, diff_range, history, opts, progress)
         if opts["report_unused_ignores"]:
             _print_unused_ignores(result)
         options = ReportOptions(show_values=opts["show_values"], show_suppressed=opts["show_suppressed"],
@@ -240,7 +120,7 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
     except click.UsageError:
         raise
     except SondierError as error:
-        _fail(error)
+        fail(error)
     except KeyboardInterrupt:
         click.echo("sondier: interrupted; no report written", err=True)
         sys.exit(130)
@@ -254,25 +134,6 @@ def _repository_root(path: Path) -> Path:
     from sondier.sources.git import open_repository
 
     return open_repository(path.resolve()).root
-
-
-def _run_scan(config: Any, targets: tuple[str, ...], staged: bool, diff_range: str | None, history: bool,
-              opts: dict[str, Any], progress: Callable[[int, int], None] | None) -> Any:
-    from sondier import pipeline
-
-    if staged:
-        return pipeline.scan_staged(config, opts["path_filters"])
-    if diff_range:
-        return pipeline.scan_range(config, diff_range, opts["path_filters"])
-    if history:
-        return pipeline.scan_history(config, list(targets), opts["since"], opts["until"], opts["max_count"],
-                                     opts["path_filters"])
-    if targets == ("-",):
-        return pipeline.scan_stdin(config)
-    if "-" in targets:
-        raise click.UsageError("'-' (stdin) cannot be combined with paths")
-    paths = [Path(t) for t in targets] or [Path(".")]
-    return pipeline.scan_paths(paths, config, progress)
 
 
 def _print_unused_ignores(result: Any) -> None:
@@ -303,7 +164,7 @@ def rules_list(extra_rules: tuple[Path, ...], category: str | None, fmt: str) ->
     try:
         loaded = [r for r in _load_for_listing(extra_rules) if category is None or r.category == category]
     except SondierError as error:
-        _fail(error)
+        fail(error)
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "category": r.category, "severity": r.severity,
                                 "validator": r.validator} for r in loaded], indent=2))
@@ -321,7 +182,7 @@ def rules_show(rule_id: str, extra_rules: tuple[Path, ...]) -> None:
     try:
         loaded = {r.id: r for r in _load_for_listing(extra_rules)}
     except SondierError as error:
-        _fail(error)
+        fail(error)
     rule = loaded.get(rule_id)
     if rule is None:
         click.echo(f"sondier: error: unknown rule id '{rule_id}' (see `sondier rules list`)", err=True)
@@ -345,7 +206,7 @@ def rules_test(files: tuple[Path, ...], verbose: bool) -> None:
     try:
         outcomes = run_examples(files)
     except SondierError as error:
-        _fail(error)
+        fail(error)
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes:
         if verbose or not outcome.passed:

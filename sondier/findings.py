@@ -1,10 +1,28 @@
-"""A finding: what was found, where, how sure we are, and a redacted form of the value."""
+"""A finding: what was found, where, how sure we are, whose it is (its verdict), and a redacted
+form of the value; and ScanResult, the findings of one scan with what was counted beside them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sondier.chunks import CommitInfo
+
+if TYPE_CHECKING:
+    from sondier.rules import Rule
+    from sondier.sources.files import Skipped
+
+# Verdicts say whose a value is and why it is there (the verdict stage, after validation).
+# Only actionable verdicts fail a scan and are listed under `findings`; the others are counted
+# and listed apart (`annotated`), never dropped.
+PERSONAL = "personal"  # a person's data: the default for personal-data rules
+SECRET = "secret"  # a credential: the default for secret rules
+PUBLIC_CONTACT = "public-contact"  # a public body's or organisation's published contact
+CONTRIBUTOR = "contributor"  # authorship metadata (AUTHORS, .mailmap, package metadata)
+BUSINESS = "business"  # a legal person's identifier (SIREN, SIRET, TVA, FINESS)
+TEST_DATA = "test-data"  # placeholders, patterned numbers, documented examples, reserved domains
+VERDICTS = (PERSONAL, SECRET, PUBLIC_CONTACT, CONTRIBUTOR, BUSINESS, TEST_DATA)
+ACTIONABLE = frozenset({PERSONAL, SECRET})
 
 MASK = "*"
 
@@ -38,7 +56,20 @@ class Finding:
     suppressed_by: str | None = None
     test_data: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    verdict: str = ""  # one of VERDICTS; empty means the category's default (set in __post_init__)
+    verdict_reasons: list[str] = field(default_factory=list)
+    record: str | None = None  # the record (CSV row, SQL tuple, JSON object...) holding the value
+    column_name: str | None = None  # the column or key naming the value inside its record
     _fingerprint: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            self.verdict = SECRET if self.category == "secret" else PERSONAL
+
+    @property
+    def actionable(self) -> bool:
+        """True when the finding fails the scan: a person's data or a secret."""
+        return self.verdict in ACTIONABLE
 
     @property
     def fingerprint(self) -> str:
@@ -55,3 +86,23 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule_id)
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)  # reported: actionable, not suppressed
+    annotated: list[Finding] = field(default_factory=list)  # non-actionable verdicts, not suppressed
+    suppressed: list[Finding] = field(default_factory=list)
+    below_threshold: int = 0
+    errors: list[str] = field(default_factory=list)  # scan errors: the scan is incomplete
+    skipped: list[Skipped] = field(default_factory=list)
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    duration: float = 0.0
+    rules: list[Rule] = field(default_factory=list)
+    target: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors

@@ -19,32 +19,13 @@ from sondier.chunks import Chunk, path_chunk
 from sondier.config import Config
 from sondier.detection import Detected, Detector
 from sondier.errors import ConfigError
-from sondier.findings import Finding
+from sondier.findings import Finding, ScanResult
 from sondier.rules import Rule
 from sondier.sources.files import FileTask, Skipped, read_chunks
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # below this, forking workers costs more than it saves
 BATCH_BYTES = 1024 * 1024
 BATCH_FILES = 64
-
-
-@dataclass
-class ScanResult:
-    findings: list[Finding] = field(default_factory=list)  # reported
-    suppressed: list[Finding] = field(default_factory=list)
-    below_threshold: int = 0
-    errors: list[str] = field(default_factory=list)  # scan errors: the scan is incomplete
-    skipped: list[Skipped] = field(default_factory=list)
-    files_scanned: int = 0
-    bytes_scanned: int = 0
-    duration: float = 0.0
-    rules: list[Rule] = field(default_factory=list)
-    target: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def complete(self) -> bool:
-        return not self.errors
 
 
 @dataclass

@@ -26,11 +26,11 @@ VALUE_GROUP = "value"
 
 _TOP_KEYS = {
     "id": str,
-    "name": str,
+    "name": (str, dict),
     "category": str,
     "severity": str,
-    "description": str,
-    "remediation": str,
+    "description": (str, dict),
+    "remediation": (str, dict),
     "regex": str,
     "path": list,
     "flags": list,
@@ -48,6 +48,12 @@ _CONTEXT_KEYS = {"words": list, "window": int, "required": bool}
 _CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
 _TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
 _EXAMPLE_KEYS = {"positive": list, "negative": list}
+
+# Human texts of a rule may be one string (English) or one per language: `name: {fr: …, en: …}`.
+# Machine formats (ids, JSON keys, SARIF rule ids) never depend on the language.
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+LOCALIZED_FIELDS = ("name", "description", "remediation")
 
 DEFAULT_WINDOW = 120
 DEFAULT_BASE = 0.6
@@ -94,6 +100,8 @@ class Rule:
     testdata_words: tuple[str, ...] = ()
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
+    # (language, name, description, remediation) for each language the rule file gives.
+    translations: tuple[tuple[str, str, str, str], ...] = ()
     compiled: Any = field(default=None, compare=False, repr=False)
     context_regex: Any = field(default=None, compare=False, repr=False)
     testdata_regexes: tuple[Any, ...] = field(default=(), compare=False, repr=False)
@@ -102,6 +110,13 @@ class Rule:
     def path_only(self) -> bool:
         """A rule without regex: the file's name is the finding (a `.p12` keystore)."""
         return not self.pattern
+
+    def localized(self, language: str) -> tuple[str, str, str]:
+        """(name, description, remediation) in ``language``, else in English."""
+        for lang, name, description, remediation in self.translations:
+            if lang == language:
+                return name, description, remediation
+        return self.name, self.description, self.remediation
 
     @property
     def regex_flags(self) -> int:
@@ -131,6 +146,34 @@ def _string_list(path: str, rule_id: str, key: str, values: list[Any]) -> tuple[
         if not isinstance(item, str):
             raise RuleError(path, rule_id, key, f"expected a list of strings, found {type(item).__name__}")
     return tuple(values)
+
+
+def _localized_texts(path: str, rule_id: str, data: dict[str, Any]) -> tuple[tuple[str, str, str, str], ...]:
+    """Validate name/description/remediation (a string, or one string per language) and return
+    the texts per language; a rule that translates one field must translate them all."""
+    per_language: dict[str, dict[str, str]] = {}
+    for key in LOCALIZED_FIELDS:
+        value = data[key]
+        if isinstance(value, str):
+            continue
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise RuleError(path, rule_id, f"{key}.{unknown[0]}", f"unknown language (expected {list(LANGUAGES)})")
+        for lang in LANGUAGES:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                raise RuleError(path, rule_id, f"{key}.{lang}", "required text is missing (give every language)")
+            per_language.setdefault(lang, {})[key] = text.strip()
+    if not per_language:
+        return ()
+    for key in LOCALIZED_FIELDS:
+        if isinstance(data[key], str):
+            raise RuleError(path, rule_id, key, "give this text in every language, as the other texts of the rule")
+    return tuple((lang, t["name"], t["description"], t["remediation"]) for lang, t in sorted(per_language.items()))
+
+
+def _english(value: str | dict[str, str]) -> str:
+    return (value if isinstance(value, str) else value[DEFAULT_LANGUAGE]).strip()
 
 
 def _compile_regex(path: str, rule_id: str, key: str, pattern: str, flags: int = 0) -> Any:
@@ -194,13 +237,15 @@ def parse_rule(data: Any, path: str) -> Rule:
     window = context.get("window", DEFAULT_WINDOW)
     if not 0 <= window <= 2000:
         raise RuleError(path, rule_id, "context.window", "must be between 0 and 2000")
+    translations = _localized_texts(path, rule_id, data)
     return Rule(
         id=rule_id,
-        name=data["name"],
+        name=_english(data["name"]),
         category=data["category"],
         severity=data["severity"],
-        description=data["description"].strip(),
-        remediation=data["remediation"].strip(),
+        description=_english(data["description"]),
+        remediation=_english(data["remediation"]),
+        translations=translations,
         pattern=data.get("regex", ""),
         source=path,
         paths=_string_list(path, rule_id, "path", data.get("path", [])),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from sondier.pipeline import ScanResult
+    from sondier.findings import ScanResult
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from sondier.reporters import ReportOptions
 from sondier.reporters.common import repo_relative, stable_hash
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
 
 # Five Sondier severities onto GitLab's five, in order.
 SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor", "info": "info"}

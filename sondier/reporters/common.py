@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 from sondier.rules import SEVERITIES
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
     from sondier.rules import Rule
 
 TOOL_NAME = "sondier"

@@ -14,8 +14,7 @@ from sondier.reporters import ReportOptions
 from sondier.reporters.common import by_severity, repo_relative
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
 
 DEFAULT_MAX_ANNOTATIONS = 50
 COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}

@@ -27,8 +27,7 @@ from sondier.reporters.common import (
 )
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
     from sondier.reporters.common import RuleInfo
 
 DEFAULT_SCHEMA_VERSION = "15.2.4"

@@ -10,8 +10,7 @@ from sondier import __version__
 from sondier.reporters import ReportOptions
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
 
 REPORT_VERSION = 1
 

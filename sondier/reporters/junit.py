@@ -16,8 +16,7 @@ from sondier.reporters import ReportOptions
 from sondier.reporters.common import TOOL_NAME, reasons_text, repo_relative, rule_infos
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
     from sondier.reporters.common import RuleInfo
 
 # XML 1.0 forbids most control characters even escaped; ElementTree would write them anyway.

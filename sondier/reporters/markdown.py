@@ -14,8 +14,7 @@ from sondier.reporters import ReportOptions
 from sondier.reporters.common import by_severity, repo_relative, rule_infos, severity_rank, shown_value
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
 
 MAX_BYTES = 1024 * 1024  # GitHub's limit per step summary
 BUDGET_BYTES = MAX_BYTES - 16 * 1024  # room for the closing lines

@@ -30,8 +30,7 @@ from sondier.reporters.common import (
 )
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000  # GitHub rejects runs with more results

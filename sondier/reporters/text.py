@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from sondier.reporters import ReportOptions
 
 if TYPE_CHECKING:
-    from sondier.findings import Finding
-    from sondier.pipeline import ScanResult
+    from sondier.findings import Finding, ScanResult
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 

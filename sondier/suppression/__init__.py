@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sondier.config import Config
-    from sondier.pipeline import ScanResult
+    from sondier.findings import ScanResult
 
 
 def apply_files(result: ScanResult, config: Config) -> None:

@@ -32,7 +32,7 @@ from sondier.findings import Finding
 from sondier.suppression import display_path
 
 if TYPE_CHECKING:
-    from sondier.pipeline import ScanResult
+    from sondier.findings import ScanResult
 
 FORMAT_VERSION = 1
 DEFAULT_PATH = Path(".sondier-baseline.json")

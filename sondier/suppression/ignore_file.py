@@ -29,7 +29,7 @@ from sondier.sources.files import matches_any
 from sondier.suppression import display_path
 
 if TYPE_CHECKING:
-    from sondier.pipeline import ScanResult
+    from sondier.findings import ScanResult
 
 REASON = "ignore-file"
 SELECTORS = ("fingerprint", "rule", "path")
