@@ -1,0 +1,61 @@
+"""Languages: French and English for every human text; machine formats never change with them.
+
+The language comes from --lang, else SONDIER_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG:
+French for fr_*), else English. Translations are standard gettext catalogs compiled with Babel
+(sondier/locale/<lang>/LC_MESSAGES/<domain>.mo); each area keeps its own domain (`sondier` for the
+command line and terminal reports, `report` for the DPO report, `fleet` for the fleet dashboard)
+and `translations()` chains them, so areas can grow their catalogs independently."""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def resolve_language(explicit: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The language to speak: explicit choice, SONDIER_LANG, the locale, else English."""
+    env = os.environ if env is None else env
+    for candidate in (explicit, env.get("SONDIER_LANG")):
+        if candidate:
+            language = candidate.strip().lower()[:2]
+            if language in LANGUAGES:
+                return language
+    for name in _LOCALE_VARIABLES:
+        value = env.get(name)
+        if value:  # the first one set wins, as in POSIX
+            return "fr" if value.lower().startswith("fr") else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def domains() -> list[str]:
+    """Every catalog domain shipped for French (English is the source language)."""
+    folder = LOCALE_DIR / "fr" / "LC_MESSAGES"
+    return sorted(p.stem for p in folder.glob("*.mo"))
+
+
+@lru_cache(maxsize=8)
+def translations(language: str) -> gettext.NullTranslations:
+    """All domains of ``language`` chained into one; English gets the identity."""
+    chain: gettext.NullTranslations = gettext.NullTranslations()
+    if language == DEFAULT_LANGUAGE:
+        return chain
+    first: gettext.NullTranslations | None = None
+    for domain in domains():
+        catalog = gettext.translation(domain, localedir=str(LOCALE_DIR), languages=[language], fallback=True)
+        if first is None:
+            first = catalog
+        else:
+            first.add_fallback(catalog)
+    return first if first is not None else chain
+
+
+def gettext_for(language: str) -> Callable[[str], str]:
+    return translations(language).gettext
