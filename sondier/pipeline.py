@@ -271,6 +271,7 @@ class _GitBatchResult(_BatchResult):
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (commit sha, rule id, value)
     skipped: list[Skipped] = field(default_factory=list)
     commits: int = 0
+    unreadable: list[Any] = field(default_factory=list)  # sources.git.Unreadable, with --ignore-errors
 
 
 def _scan_git_chunks(batch: Sequence[Chunk]) -> _GitBatchResult:
@@ -310,20 +311,68 @@ class _GitTask:
     max_file_size: int | None
     want_removed: bool
     what: str
+    ignore_errors: bool = False
 
 
 def _scan_git_commits(task: _GitTask) -> _GitBatchResult:
-    from sondier.sources.git import GitSource, commits_stream
+    from sondier.errors import ScanError
+    from sondier.sources.git import commits_stream
+
+    try:
+        return _scan_git_stream(task, commits_stream(task.repo, task.commits, task.what))
+    except ScanError as error:
+        if not task.ignore_errors or "shallow clone" in str(error):
+            raise  # without --ignore-errors (or at a shallow clone's edge) the scan fails closed
+    # --ignore-errors: a partial mirror. Scan the slice again commit by commit, leaving out the
+    # paths whose objects are missing, and say exactly what could not be read.
+    result = _GitBatchResult(Detected(), [], 0, 0)
+    for sha in task.commits:
+        part = _scan_readable_commit(task, sha)
+        _merge_git_parts(result, part)
+        result.files += part.files
+        result.commits += part.commits
+        result.skipped.extend(part.skipped)
+        result.unreadable.extend(part.unreadable)
+    return result
+
+
+def _scan_readable_commit(task: _GitTask, sha: str) -> _GitBatchResult:
+    from sondier.errors import ScanError
+    from sondier.sources import git
+
+    try:
+        return _scan_git_stream(task, git.commits_stream(task.repo, [sha], task.what))
+    except ScanError as error:
+        reason = str(error)
+    missing = git.missing_objects(task.repo, sha)
+    if missing:
+        try:
+            stream = git.commits_stream_excluding(task.repo, sha, [path for path, _ in missing], task.what)
+            part = _scan_git_stream(task, stream)
+            part.unreadable.extend(git.Unreadable(sha, path, oid, "missing object") for path, oid in missing)
+            part.errors.extend(u.describe() for u in part.unreadable)
+            return part
+        except ScanError as error:
+            reason = str(error)
+    unreadable = git.Unreadable(sha, reason=reason.split(": git failed: ")[-1][:200])
+    return _GitBatchResult(Detected(), [unreadable.describe()], 0, 0, unreadable=[unreadable])
+
+
+def _merge_git_parts(into: _GitBatchResult, part: _GitBatchResult) -> None:
+    into.detected.extend(part.detected)
+    into.errors.extend(part.errors)
+    into.bytes += part.bytes
+    into.removed.extend(part.removed)
+
+
+def _scan_git_stream(task: _GitTask, stream: Any) -> _GitBatchResult:
+    from sondier.sources.git import GitSource
 
     source = GitSource(task.repo, task.exclude, task.path_filters, task.max_file_size, stop_at_shallow_boundary=True)
-    chunks = source.chunks(commits_stream(task.repo, task.commits, task.what), want_removed=task.want_removed)
+    chunks = source.chunks(stream, want_removed=task.want_removed)
     result = _GitBatchResult(Detected(), [], 0, 0)
     for batch in _chunk_batches(chunks):
-        part = _scan_git_chunks(batch)
-        result.detected.extend(part.detected)
-        result.errors.extend(part.errors)
-        result.bytes += part.bytes
-        result.removed.extend(part.removed)
+        _merge_git_parts(result, _scan_git_chunks(batch))
     result.files = source.files_scanned
     result.skipped = list(source.skipped.values())
     result.commits = source.commits_scanned
@@ -339,10 +388,11 @@ def _scan_git_history(repo: Any, slices: Iterator[list[str]], config: Config, ru
 
     first = list(itertools.islice(slices, 2))
     tasks = (_GitTask(repo, commits, tuple(config.exclude), tuple(path_filters), config.max_file_size, want_removed,
-                      what) for commits in itertools.chain(first, slices))
+                      what, config.ignore_errors) for commits in itertools.chain(first, slices))
     result = ScanResult(rules=list(rules))
     removed: list[tuple[str, str, str]] = []
     skipped: dict[str, Skipped] = {}
+    unreadable: list[Any] = []
     commits = 0
     throttle = _Throttle(4 * max(1, config.effective_jobs))
     try:
@@ -352,11 +402,15 @@ def _scan_git_history(repo: Any, slices: Iterator[list[str]], config: Config, ru
             _accumulate(result, batch)
             removed.extend(batch.removed)
             commits += batch.commits
+            unreadable.extend(batch.unreadable)
             for item in batch.skipped:
                 skipped.setdefault(item.display, item)
     finally:
         throttle.stop()
     result.skipped.extend(skipped.values())
+    if unreadable:
+        result.extra["partial"] = True  # accepted with --ignore-errors: the report says what is missing
+        result.extra["unreadable"] = [u.to_dict() for u in sorted(unreadable, key=lambda u: (u.commit, u.path))]
     return result, removed, commits
 
 

@@ -380,6 +380,63 @@ def commits_stream(repo: Repository, commits: Sequence[str], what: str) -> GitSt
     return GitStream(repo, args, what, stdin="".join(f"{sha}\n" for sha in commits).encode())
 
 
+def commits_stream_excluding(repo: Repository, sha: str, paths: Sequence[str], what: str) -> GitStream:
+    """One commit's patch without ``paths`` (their objects are missing: a partial mirror)."""
+    excludes = [f":(exclude,literal){path}" for path in paths]
+    args = ["log", "-p", "--cc", "--root", *_PATCH_OPTIONS, f"--format={COMMIT_FORMAT}", "--no-walk=unsorted",
+            "--stdin", "--", ".", *excludes]
+    return GitStream(repo, args, what, stdin=f"{sha}\n".encode())
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """What a partial scan could not read: a whole commit, or one path's object in a commit."""
+
+    commit: str
+    path: str = ""
+    object_id: str = ""
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.path:
+            return f"commit {self.commit[:12]}: {self.path}: object {self.object_id[:12]} is missing"
+        return f"commit {self.commit[:12]}: cannot be read ({self.reason})"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"commit": self.commit, "path": self.path, "object": self.object_id, "reason": self.reason}
+
+
+def missing_objects(repo: Repository, sha: str) -> list[tuple[str, str]] | None:
+    """(path, object id) of the blobs a commit changes that the repository lacks; None when the
+    commit or its trees cannot be read at all. Reads trees only, never the blobs themselves."""
+    done = run_git(repo.root, "diff-tree", "-r", "--root", "-m", "--no-commit-id", "-z", sha, check=False)
+    if done.returncode != 0:
+        return None
+    fields = done.stdout.split(b"\0")
+    changes: list[tuple[str, str]] = []
+    index = 0
+    while index + 1 < len(fields):
+        meta = fields[index].decode("ascii", "replace")
+        if not meta.startswith(":"):
+            index += 1
+            continue
+        parts = meta[1:].split()
+        status = parts[4] if len(parts) > 4 else ""
+        count = 2 if status[:1] in ("R", "C") else 1
+        paths = [fields[index + 1 + k].decode("utf-8", "replace") for k in range(count)]
+        for oid in (parts[2], parts[3]):
+            if set(oid) != {"0"}:
+                changes.append((paths[-1], oid))
+        index += 1 + count
+    if not changes:
+        return []
+    query = "".join(f"{oid}\n" for _, oid in changes).encode()
+    checked = subprocess.run(["git", *_GIT_CONFIG, "cat-file", "--batch-check"], cwd=repo.root, input=query,
+                             capture_output=True, env=_env(), check=False)
+    missing = {line.split()[0].decode() for line in checked.stdout.splitlines() if line.endswith(b" missing")}
+    return sorted({(path, oid) for path, oid in changes if oid in missing})
+
+
 def commit_slices(repo: Repository, revisions: Sequence[str], since: str | None = None, until: str | None = None,
                   max_count: int | None = None, first: int = 16, largest: int = 512) -> Iterator[list[str]]:
     """The commits to scan, streamed from `git rev-list` in slices for the workers: small slices
