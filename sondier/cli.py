@@ -26,12 +26,27 @@ from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, SondierError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="sondier")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _, value:
+              _print_version(ctx) if value else None, help="Show the version, the rules' and the grade method's.")
 def main() -> None:
     """Sondier finds personal data (NIR, IBAN, phone numbers, e-mails...) and secrets in files and
     git history. Values are redacted in every output unless --show-values is given.
 
     Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 scan error."""
+
+
+def version_text() -> str:
+    """`sondier --version`: the package, the built-in rules it ships (count and content digest, so
+    two installs can be compared) and the methods whose results users compare across runs."""
+    from sondier.rules import builtin_rules_digest
+
+    count, digest = builtin_rules_digest()
+    return f"sondier {__version__}\nrules: {count} built-in, digest {digest}"
+
+
+def _print_version(ctx: click.Context) -> None:
+    click.echo(version_text())
+    ctx.exit(0)
 
 
 def run() -> None:

@@ -394,6 +394,17 @@ def builtin_rules_dir() -> Path:
     return package.parent / "rules"
 
 
+def builtin_rules_digest() -> tuple[int, str]:
+    """(number of built-in rules, a digest of their files' contents): the rules' version."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = builtin_rules_dir()
+    for path in rule_files([folder]):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return len(load_rules()), digest.hexdigest()[:12]
+
+
 def rule_files(folders: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for folder in folders:
