@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sondier.cache import cache_dir
 from sondier.chunks import Chunk
 from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
 from sondier.sources.files import matches_any
@@ -62,11 +63,6 @@ def _hyperscan() -> Any:
     return hyperscan
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("SONDIER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sondier"
-
-
 # A bounded repeat with a large upper bound (`[^\n]{0,400}`) makes hyperscan's compiler unroll
 # it: two such rules took minutes to compile. A prefilter may over-approximate (the exact regex
 # confirms every candidate), so `{m,n}` becomes `{m,}` in the prefilter only.
@@ -89,7 +85,7 @@ class _HyperscanPrefilter:
         self._hs = hs
         translated = [self._translate(rule) for rule in rules]
         key = hashlib.sha256(repr((getattr(hs, "__version__", ""), translated)).encode()).hexdigest()[:32]
-        cache = _cache_dir() / f"hs-{key}.db"
+        cache = cache_dir() / f"hs-{key}.db"
         loaded = self._load(cache)
         if loaded is None:
             loaded = self._compile(translated)

@@ -437,7 +437,7 @@ def _rules_cache_path(files: Sequence[Path]) -> Path | None:
     import hashlib
 
     from sondier import __version__
-    from sondier.matching import _cache_dir
+    from sondier.cache import cache_dir
 
     digest = hashlib.sha256(__version__.encode())
     for path in files:
@@ -446,7 +446,7 @@ def _rules_cache_path(files: Sequence[Path]) -> Path | None:
         except OSError:
             return None
         digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return _cache_dir() / f"rules-{digest.hexdigest()[:32]}.pickle"
+    return cache_dir() / f"rules-{digest.hexdigest()[:32]}.pickle"
 
 
 def _read_rules_cache(cache: Path | None) -> list[Rule] | None:
