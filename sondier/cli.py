@@ -258,6 +258,20 @@ def ci(host: str, repo: Path, base: str | None, head: str | None, scan_mode: str
     sys.exit(ci_module.execute(options, opts, os.environ, lambda line: click.echo(line, err=True)))
 
 
+@main.command("grade")
+@click.option("--explain", is_flag=True, help="Print the grading method (letters, bands, modifiers) and its version.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), help="Language (default: SONDIER_LANG, the locale, English).")
+def grade_command(explain: bool, lang: str | None) -> None:
+    """The privacy grade's method. A repository's grade comes with any scan:
+    `sondier scan --report grade=-` (or --format grade; also in every JSON report's summary)."""
+    from sondier.grade import explain as explain_method
+    from sondier.i18n import gettext_for, resolve_language
+
+    if not explain:
+        raise click.UsageError("use `sondier grade --explain`, or `sondier scan --format grade` for a grade")
+    click.echo(explain_method(gettext_for(resolve_language(lang))), nl=False)
+
+
 # Baseline and ignore-file commands live in their own module (owned by the suppression work).
 from sondier.baseline_cli import baseline as _baseline_group  # noqa: E402
 from sondier.baseline_cli import ignore as _ignore_group  # noqa: E402
