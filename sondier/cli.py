@@ -278,3 +278,8 @@ from sondier.baseline_cli import ignore as _ignore_group  # noqa: E402
 
 main.add_command(_baseline_group)
 main.add_command(_ignore_group)
+
+# The fleet scan (many repositories, on Dask or a process pool) has its own module too.
+from sondier.fleet_cli import fleet as _fleet_command  # noqa: E402
+
+main.add_command(_fleet_command)
