@@ -93,8 +93,13 @@ def test_french_catalog_is_compiled_from_its_po_file() -> None:
     folder = Path(__file__).resolve().parents[1] / "sondier" / "locale" / "fr" / "LC_MESSAGES"
     with open(folder / "fleet.po", "rb") as po, open(folder / "fleet.mo", "rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
-    expected = {m.id: m.string for m in source if m.id and m.string}
-    assert expected and {m.id: m.string for m in compiled if m.id} == expected
+    def table(catalog: object) -> dict[object, object]:
+        return {(tuple(m.id) if isinstance(m.id, list | tuple) else m.id):
+                (tuple(m.string) if isinstance(m.string, list | tuple) else m.string)
+                for m in catalog if m.id and m.string}  # type: ignore[attr-defined]
+
+    expected = table(source)
+    assert expected and all(expected.values()) and table(compiled) == expected
 
 
 def test_dashboard_speaks_french_by_default_and_english_on_request(tmp_path: Path) -> None:
@@ -106,3 +111,17 @@ def test_dashboard_speaks_french_by_default_and_english_on_request(tmp_path: Pat
     french, english = dashboard.render(fleet), dashboard.render(fleet, "en")
     assert "Répartition des notes" in french and '<html lang="fr">' in french and "100\u202f%" in french
     assert "Grade distribution" in english and "Répartition" not in english
+
+
+def test_every_dashboard_text_has_a_french_translation() -> None:
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1]
+    template = root / "sondier" / "fleet" / "templates" / "dashboard.html.j2"
+    found = {message[1] if isinstance(message[1], str) else message[1][0]
+             for message in extract_from_file("jinja2.ext:babel_extract", str(template),
+                                              options={"extensions": "jinja2.ext.i18n"})}
+    with open(root / "sondier" / "locale" / "fr" / "LC_MESSAGES" / "fleet.po", "rb") as po:
+        translated = {(m.id[0] if isinstance(m.id, tuple | list) else m.id) for m in read_po(po) if m.string}
+    assert found and found <= translated, sorted(found - translated)

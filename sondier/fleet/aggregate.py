@@ -39,7 +39,9 @@ def _row(spec: RepoSpec, record: dict[str, Any] | None, results_dir: str) -> dic
     grade = record.get("grade", {})
     counts = record.get("counts", {})
     return {**spec.to_dict(), "letter": grade.get("letter", UNKNOWN), "score": grade.get("score"),
-            "open": counts.get("open"), "annotated": counts.get("annotated"),
+            # a scan that never ran counted nothing: no number rather than a reassuring 0
+            "open": None if grade.get("letter") == UNKNOWN and not record.get("scan", {}).get("files") else
+            counts.get("open"), "annotated": counts.get("annotated"),
             "open_in_head": grade.get("counts", {}).get("open_in_head"),
             "open_history_only": grade.get("counts", {}).get("open_history_only"),
             "commit": record.get("commit"), "error": record.get("error"), "duration": record.get("duration"),
