@@ -106,7 +106,10 @@ class Reason:
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         template = translate(self.message) if translate else self.message
-        return template % self.params if self.params else template
+        params = dict(self.params)
+        if translate and "severity" in params:  # severities are msgids too
+            params["severity"] = translate(str(params["severity"]))
+        return template % params if params else template
 
 
 @dataclass(frozen=True)
