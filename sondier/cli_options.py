@@ -109,7 +109,7 @@ def report_options(func: F) -> F:
 
 
 def parse_reports(formats: Sequence[str], output: Path | None, reports: Sequence[str]) -> list[tuple[str, Path | None]]:
-    """(format, path) pairs; None is stdout. Raises ConfigError on a malformed --report."""
+    """(format, path) pairs; None is stdout (also `--report FORMAT=-`). Raises ConfigError on a malformed --report."""
     from sondier.errors import ConfigError
 
     targets: list[tuple[str, Path | None]] = []
@@ -121,7 +121,7 @@ def parse_reports(formats: Sequence[str], output: Path | None, reports: Sequence
         name, sep, path = spec.partition("=")
         if not sep or not path or name not in FORMAT_NAMES:
             raise ConfigError(f"--report {spec!r}: expected FORMAT=PATH with FORMAT in {FORMAT_NAMES}")
-        targets.append((name, Path(path)))
+        targets.append((name, None if path == "-" else Path(path)))  # FORMAT=- is stdout
     return targets
 
 
