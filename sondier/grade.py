@@ -305,8 +305,15 @@ def compute_grade(result: ScanResult, *, history: bool = False, hygiene: Hygiene
 
 
 def is_history_result(result: ScanResult) -> bool:
-    """A `--history` scan (or `sondier ci` in history mode) records how many commits it walked."""
-    return "commits_scanned" in result.extra or result.target.startswith("history")
+    """`scan --history` names its target so (a `--diff` range also counts commits: not a history scan;
+    `sondier ci` says which it ran with `remember_grade`)."""
+    return result.target.startswith("history ")
+
+
+def remember_grade(result: ScanResult, grade: Grade) -> Grade:
+    """Make `grade` the one every report of `result` shows (for callers that know more, like `sondier ci`)."""
+    result.extra["_grade"] = grade
+    return grade
 
 
 def grade_for_report(result: ScanResult, root: str | Path = ".") -> Grade:
@@ -315,8 +322,7 @@ def grade_for_report(result: ScanResult, root: str | Path = ".") -> Grade:
     if isinstance(cached, Grade):
         return cached
     grade = compute_grade(result, history=is_history_result(result), hygiene=detect_hygiene(Path(root)))
-    result.extra["_grade"] = grade
-    return grade
+    return remember_grade(result, grade)
 
 
 EXPLANATION = N_("""Sondier privacy grade, method %(method)s (%(date)s)
