@@ -135,3 +135,13 @@ def test_a_failed_scan_report_says_so(tmp_path: Path) -> None:
     html = (shallow.path / "r.html").read_text(encoding="utf-8")
     assert ">?</div>" in html and "L'analyse est incomplète" in html
     assert json.loads((shallow.path / "r.json").read_text())["grade"]["letter"] == "?"
+
+
+def test_the_remote_is_named_without_credentials(tmp_path: Path) -> None:
+    from sondier.reporters.dpo import _safe_remote
+
+    repo = make_repo(tmp_path)
+    repo.run_git("remote", "add", "origin", "https://deploy:glpat-not-a-real-token@gitlab.example.org/team/app.git")
+    assert _safe_remote(repo.path) == "https://gitlab.example.org/team/app.git"
+    repo.run_git("remote", "set-url", "origin", "git@github.com:team/app.git")
+    assert _safe_remote(repo.path) == "github.com:team/app.git"
