@@ -17,9 +17,11 @@ from sondier.cli_options import (
     exit_status,
     fail,
     parse_reports,
+    report_extra,
     report_options,
     run_scan,
     scan_options,
+    write_failed_grades,
     write_reports,
 )
 from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, SondierError
@@ -92,6 +94,8 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
     range or a whole history."""
     from sondier.reporters import ReportOptions
 
+    targets_list: list[tuple[str, Path | None]] = []
+    options = ReportOptions(root=str(Path.cwd()), extra=report_extra(opts))
     try:
         modes = sum(bool(x) for x in (staged, diff_range, history))
         if modes > 1:
@@ -113,13 +117,14 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         if opts["report_unused_ignores"]:
             _print_unused_ignores(result)
         options = ReportOptions(show_values=opts["show_values"], show_suppressed=opts["show_suppressed"],
-                                color=opts["color"], root=str(root))
+                                color=opts["color"], root=str(root), extra=report_extra(opts))
         if opts["quiet"] and not result.findings and not result.errors:
             targets_list = [(n, p) for n, p in targets_list if p is not None]
         write_reports(result, targets_list, options)
     except click.UsageError:
         raise
     except SondierError as error:
+        write_failed_grades(error, targets_list, options)
         fail(error)
     except KeyboardInterrupt:
         click.echo("sondier: interrupted; no report written", err=True)

@@ -106,7 +106,10 @@ class Reason:
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         template = translate(self.message) if translate else self.message
-        return template % self.params if self.params else template
+        params = dict(self.params)
+        if translate and "severity" in params:  # severities are msgids too
+            params["severity"] = translate(str(params["severity"]))
+        return template % params if params else template
 
 
 @dataclass(frozen=True)
@@ -302,8 +305,15 @@ def compute_grade(result: ScanResult, *, history: bool = False, hygiene: Hygiene
 
 
 def is_history_result(result: ScanResult) -> bool:
-    """A `--history` scan (or `sondier ci` in history mode) records how many commits it walked."""
-    return "commits_scanned" in result.extra or result.target.startswith("history")
+    """`scan --history` names its target so (a `--diff` range also counts commits: not a history scan;
+    `sondier ci` says which it ran with `remember_grade`)."""
+    return result.target.startswith("history ")
+
+
+def remember_grade(result: ScanResult, grade: Grade) -> Grade:
+    """Make `grade` the one every report of `result` shows (for callers that know more, like `sondier ci`)."""
+    result.extra["_grade"] = grade
+    return grade
 
 
 def grade_for_report(result: ScanResult, root: str | Path = ".") -> Grade:
@@ -312,8 +322,7 @@ def grade_for_report(result: ScanResult, root: str | Path = ".") -> Grade:
     if isinstance(cached, Grade):
         return cached
     grade = compute_grade(result, history=is_history_result(result), hygiene=detect_hygiene(Path(root)))
-    result.extra["_grade"] = grade
-    return grade
+    return remember_grade(result, grade)
 
 
 EXPLANATION = N_("""Sondier privacy grade, method %(method)s (%(date)s)
