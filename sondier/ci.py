@@ -8,6 +8,7 @@ of commits it could not see."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -505,6 +506,7 @@ class Outcome:
     findings: int
     scanned_range: str
     sarif_file: str = ""
+    grade: str = "?"  # the privacy grade's letter; '?' when the scan failed
 
     def outputs(self) -> dict[str, str]:
         return {
@@ -512,6 +514,7 @@ class Outcome:
             "findings-count": str(self.findings),
             "sarif-file": self.sarif_file,
             "scanned-range": self.scanned_range,
+            "grade": self.grade,
         }
 
     def dotenv(self) -> dict[str, str]:
@@ -519,6 +522,7 @@ class Outcome:
             "SONDIER_EXIT_CODE": str(self.exit_code),
             "SONDIER_FINDINGS_COUNT": str(self.findings),
             "SONDIER_SCANNED_RANGE": self.scanned_range,
+            "SONDIER_GRADE": self.grade,
         }
 
 
@@ -530,7 +534,7 @@ def publish_outcome(host: str, env: Mapping[str, str], outcome: Outcome, dotenv_
     if dotenv_path is not None:
         dotenv_path.parent.mkdir(parents=True, exist_ok=True)
         dotenv_path.write_text(dotenv_lines(outcome.dotenv()), encoding="utf-8")
-    echo(f"sondier: {outcome.findings} finding(s); exit code {outcome.exit_code}")
+    echo(f"sondier: {outcome.findings} finding(s); grade {outcome.grade}; exit code {outcome.exit_code}")
 
 
 def error_summary(message: str) -> str:
@@ -549,7 +553,9 @@ def default_paths(host: str, env: Mapping[str, str]) -> dict[str, Path | None]:
         folder = Path(env.get("CI_PROJECT_DIR") or ".")
         return {"gitlab": folder / "gl-secret-detection-report.json",
                 "codequality": folder / "gl-code-quality-report.json",
-                "dotenv": folder / "sondier.env"}
+                "dotenv": folder / "sondier.env",
+                "badge": folder / "sondier-badge.svg",
+                "html": folder / "sondier-report.html"}
     return {}
 
 
@@ -602,6 +608,9 @@ def report_targets(host: str, env: Mapping[str, str], opts: CiOptions) -> list[t
     elif host == GITLAB:
         targets.append(("gitlab", defaults["gitlab"]))
         targets.append(("codequality", defaults["codequality"]))
+        # The job's artifacts: the badge and the DPO report, graded '?' when the scan fails.
+        targets.append(("badge", defaults["badge"]))
+        targets.append(("html", defaults["html"]))
     # parse_reports adds a default text report when given no --report: ask only when there are some.
     return targets + (parse_reports((), None, opts.reports) if opts.reports else [])
 
@@ -637,6 +646,7 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
                          fetch=opts.fetch)
         echo(f"sondier: {plan.describe()}")
         result = run_plan(plan, config, opts.path_filters, repo)
+        grade = _grade(result, plan, repo)
         # One SARIF category per scan mode: a scheduled full scan and the diff scans of pushes
         # must not close each other's alerts in GitHub code scanning.
         options = ReportOptions(root=str(repo), extra={"host": host, "scanned_range": plan.range_text,
@@ -650,11 +660,34 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
     except SondierError as error:
         echo(f"sondier: error: {error}")
         _publish_error(host, env, opts, error)
+        _write_failed_grades(host, env, opts, error)
         return error.exit_code
     sarif = next((str(p) for name, p in targets if name == "sarif" and p is not None), "")
-    outcome = Outcome(code, len(result.findings), plan.range_text, sarif)
+    outcome = Outcome(code, len(result.findings), plan.range_text, sarif, grade.letter)
     publish_outcome(host, env, outcome, _dotenv_path(host, env, opts), echo)
     return code
+
+
+def _grade(result: Any, plan: ScanPlan, repo: Path) -> Any:
+    """The grade every report of this run shows: history exposure is graded only when the plan
+    scanned the whole history (a diff scan grades what the range added)."""
+    from sondier.grade import compute_grade, detect_hygiene, remember_grade
+
+    return remember_grade(result, compute_grade(result, history=plan.mode == HISTORY, hygiene=detect_hygiene(repo)))
+
+
+def _write_failed_grades(host: str, env: Mapping[str, str], opts: CiOptions, error: Exception) -> None:
+    """A failed run still leaves its badge and report in the artifacts, graded '?'."""
+    from sondier.cli_options import write_failed_grades
+    from sondier.errors import SondierError
+    from sondier.reporters import ReportOptions
+
+    if host != GITLAB or not isinstance(error, SondierError):
+        return
+    defaults = default_paths(host, env)
+    with contextlib.suppress(OSError, SondierError):  # the error itself is what the user must see
+        write_failed_grades(error, [("badge", defaults["badge"]), ("html", defaults["html"])],
+                            ReportOptions(root=str(opts.repo.resolve())))
 
 
 def _dotenv_path(host: str, env: Mapping[str, str], opts: CiOptions) -> Path | None:

@@ -17,9 +17,11 @@ from sondier.cli_options import (
     exit_status,
     fail,
     parse_reports,
+    report_extra,
     report_options,
     run_scan,
     scan_options,
+    write_failed_grades,
     write_reports,
 )
 from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, SondierError
@@ -107,6 +109,8 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
     range or a whole history."""
     from sondier.reporters import ReportOptions
 
+    targets_list: list[tuple[str, Path | None]] = []
+    options = ReportOptions(root=str(Path.cwd()), extra=report_extra(opts))
     try:
         modes = sum(bool(x) for x in (staged, diff_range, history))
         if modes > 1:
@@ -128,13 +132,14 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         if opts["report_unused_ignores"]:
             _print_unused_ignores(result)
         options = ReportOptions(show_values=opts["show_values"], show_suppressed=opts["show_suppressed"],
-                                color=opts["color"], root=str(root))
+                                color=opts["color"], root=str(root), extra=report_extra(opts))
         if opts["quiet"] and not result.findings and not result.errors:
             targets_list = [(n, p) for n, p in targets_list if p is not None]
         write_reports(result, targets_list, options)
     except click.UsageError:
         raise
     except SondierError as error:
+        write_failed_grades(error, targets_list, options)
         fail(error)
     except KeyboardInterrupt:
         click.echo("sondier: interrupted; no report written", err=True)
@@ -273,9 +278,28 @@ def ci(host: str, repo: Path, base: str | None, head: str | None, scan_mode: str
     sys.exit(ci_module.execute(options, opts, os.environ, lambda line: click.echo(line, err=True)))
 
 
+@main.command("grade")
+@click.option("--explain", is_flag=True, help="Print the grading method (letters, bands, modifiers) and its version.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), help="Language (default: SONDIER_LANG, the locale, English).")
+def grade_command(explain: bool, lang: str | None) -> None:
+    """The privacy grade's method. A repository's grade comes with any scan:
+    `sondier scan --report grade=-` (or --format grade; also in every JSON report's summary)."""
+    from sondier.grade import explain as explain_method
+    from sondier.i18n import gettext_for, resolve_language
+
+    if not explain:
+        raise click.UsageError("use `sondier grade --explain`, or `sondier scan --format grade` for a grade")
+    click.echo(explain_method(gettext_for(resolve_language(lang))), nl=False)
+
+
 # Baseline and ignore-file commands live in their own module (owned by the suppression work).
 from sondier.baseline_cli import baseline as _baseline_group  # noqa: E402
 from sondier.baseline_cli import ignore as _ignore_group  # noqa: E402
 
 main.add_command(_baseline_group)
 main.add_command(_ignore_group)
+
+# The fleet scan (many repositories, on Dask or a process pool) has its own module too.
+from sondier.fleet_cli import fleet as _fleet_command  # noqa: E402
+
+main.add_command(_fleet_command)

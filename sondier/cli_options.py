@@ -14,7 +14,8 @@ from sondier.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_SCAN_ERROR, SondierEr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMAT_NAMES = ["text", "json", "sarif", "gitlab", "codequality", "junit", "github", "markdown"]
+FORMAT_NAMES = ["text", "json", "sarif", "gitlab", "codequality", "junit", "github", "markdown",
+                "grade", "badge", "shields", "html", "dpo-json"]
 
 
 def fail(error: SondierError) -> None:
@@ -96,6 +97,11 @@ def report_options(func: F) -> F:
                      help="Exit code when findings are reported."),
         click.option("--color/--no-color", default=None, help="Force or disable colours."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar, no report on stdout when clean."),
+        click.option("--lang", type=click.Choice(["en", "fr"]),
+                     help="Language of human reports (default: SONDIER_LANG, else the locale; DPO report and "
+                          "badge: French)."),
+        click.option("--report-authors", is_flag=True,
+                     help="Name commit authors in the DPO report (html, dpo-json); left out by default."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -103,7 +109,7 @@ def report_options(func: F) -> F:
 
 
 def parse_reports(formats: Sequence[str], output: Path | None, reports: Sequence[str]) -> list[tuple[str, Path | None]]:
-    """(format, path) pairs; None is stdout. Raises ConfigError on a malformed --report."""
+    """(format, path) pairs; None is stdout (also `--report FORMAT=-`). Raises ConfigError on a malformed --report."""
     from sondier.errors import ConfigError
 
     targets: list[tuple[str, Path | None]] = []
@@ -115,7 +121,7 @@ def parse_reports(formats: Sequence[str], output: Path | None, reports: Sequence
         name, sep, path = spec.partition("=")
         if not sep or not path or name not in FORMAT_NAMES:
             raise ConfigError(f"--report {spec!r}: expected FORMAT=PATH with FORMAT in {FORMAT_NAMES}")
-        targets.append((name, Path(path)))
+        targets.append((name, None if path == "-" else Path(path)))  # FORMAT=- is stdout
     return targets
 
 
@@ -136,6 +142,22 @@ def write_reports(result: Any, targets: list[tuple[str, Path | None]], options: 
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             writer(result, handle, options)
         tmp.replace(path)
+
+
+def report_extra(opts: dict[str, Any]) -> dict[str, object]:
+    """ReportOptions.extra from the shared report options."""
+    return {"lang": opts.get("lang"), "report_authors": bool(opts.get("report_authors"))}
+
+
+def write_failed_grades(error: SondierError, targets: list[tuple[str, Path | None]], options: Any) -> None:
+    """A scan that stopped with an error still gets its grade reports, graded '?': a badge that
+    kept an old letter, or vanished, would look like a clean scan."""
+    from sondier.findings import ScanResult
+    from sondier.reporters import GRADE_FORMATS
+
+    wanted = [(name, path) for name, path in targets if name in GRADE_FORMATS]
+    if wanted and error.exit_code == EXIT_SCAN_ERROR:
+        write_reports(ScanResult(errors=[str(error)]), wanted, options)
 
 
 def exit_status(result: Any, exit_code: int, ignore_errors: bool) -> int:

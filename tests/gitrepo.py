@@ -128,3 +128,34 @@ def nir(seed: int) -> str:
     body = (f"{rng.choice('12')}{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 95):02d}"
             f"{rng.randint(1, 899):03d}{rng.randint(1, 999):03d}")
     return f"{body}{97 - int(body) % 97:02d}"
+
+
+def github_token(seed: int) -> str:
+    """A GitHub personal-access-token shape with random characters (no real token)."""
+    import random
+    import string
+
+    rng = random.Random(seed)
+    return "ghp_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(36))
+
+
+def leaky_repo(tmp_path: Path, name: str = "leaky", people: int = 20) -> tuple[GitRepo, list[str]]:
+    """A repository that leaked: a CSV export of NIRs and e-mails and a token committed in 2022 and
+    still in HEAD, and a phone list removed from HEAD in 2023 (so only in the history). Returns the
+    repository and every planted value, for tests that check none of them is printed."""
+    from faker import Faker
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(13)
+    repo = make_repo(tmp_path, name)
+    nirs = [nir(i) for i in range(people)]
+    emails = [personal_email(i) for i in range(people)]
+    phones = [f"06{fake.numerify('########')}" for _ in range(5)]
+    token = github_token(7)
+    repo.write("data/export.csv", "nir,email\n" + "".join(f"{n},{e}\n" for n, e in zip(nirs, emails, strict=True)))
+    repo.write("config.py", f'GITHUB_TOKEN = "{token}"\n')
+    repo.write("contacts.txt", "".join(f"portable : {p}\n" for p in phones))
+    repo.commit("import", author="Camille Leroy <camille.leroy@example.org>", date="2022-05-03T09:00:00+00:00")
+    repo.remove("contacts.txt")
+    repo.commit("remove the contacts", date="2023-02-01T09:00:00+00:00")
+    return repo, [*nirs, *emails, *phones, token]

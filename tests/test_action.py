@@ -50,7 +50,7 @@ def test_action_is_marketplace_ready() -> None:
                                          "gray-dark"}
     assert set(data["inputs"]) >= {"path", "base", "head", "config", "baseline", "fail-on", "sarif-file", "summary",
                                    "extra-args", "version"}
-    assert set(data["outputs"]) == {"exit-code", "findings-count", "sarif-file", "scanned-range"}
+    assert set(data["outputs"]) == {"exit-code", "findings-count", "sarif-file", "scanned-range", "grade"}
     assert all(spec.get("description") for spec in data["inputs"].values())
     assert data["runs"]["using"] == "composite"
     setup = next(s for s in steps() if "uses" in s)

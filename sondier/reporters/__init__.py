@@ -32,7 +32,14 @@ FORMATS: dict[str, str] = {
     "junit": "junit:write",
     "github": "github:write",
     "markdown": "markdown:write",
+    "grade": "grade_report:write_grade",
+    "badge": "grade_report:write_badge",
+    "shields": "grade_report:write_shields",
+    "html": "dpo:write_html",
+    "dpo-json": "dpo:write_json",
 }
+# Formats that say the grade: still written when the scan fails, where they show '?'.
+GRADE_FORMATS = frozenset({"grade", "badge", "shields", "html", "dpo-json"})
 
 
 def names() -> list[str]:

@@ -47,7 +47,9 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
     return data
 
 
-def summary(result: ScanResult) -> dict[str, Any]:
+def summary(result: ScanResult, root: str = ".") -> dict[str, Any]:
+    from sondier.grade import grade_for_report
+
     findings = result.findings
     return {
         "total": len(findings),
@@ -58,6 +60,8 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "suppressed": len(result.suppressed),
         "suppressed_by": dict(sorted(Counter(str(f.suppressed_by) for f in result.suppressed).items())),
         "below_threshold": result.below_threshold,
+        "annotated": len(result.annotated),
+        "grade": grade_for_report(result, root).to_dict(),
     }
 
 
@@ -74,10 +78,11 @@ def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             "complete": result.complete,
             "errors": list(result.errors),
             "skipped": len(result.skipped),
-            **{k: v for k, v in result.extra.items() if isinstance(v, (str, int, float, bool, list, dict))},
+            **{k: v for k, v in result.extra.items()
+               if not k.startswith("_") and isinstance(v, (str, int, float, bool, list, dict))},
         },
         "findings": [finding_dict(f, options) for f in result.findings],
-        "summary": summary(result),
+        "summary": summary(result, options.root),
     }
     if options.show_suppressed:
         data["suppressed"] = [finding_dict(f, options) for f in result.suppressed]

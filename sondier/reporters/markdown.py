@@ -66,6 +66,25 @@ def _headline(result: ScanResult) -> list[str]:
     return [*lines, ""]
 
 
+def _grade(result: ScanResult, options: ReportOptions) -> list[str]:
+    """The privacy grade with its badge: an offline SVG as a data: image (alt text where a viewer
+    drops data: images), so that the summary needs nothing fetched from anywhere."""
+    import base64
+
+    from sondier.grade import grade_for_report
+    from sondier.reporters.grade_report import badge_svg, report_language
+
+    grade = grade_for_report(result, options.root)
+    language = report_language(options)
+    svg = base64.b64encode(badge_svg(grade, language).encode("utf-8")).decode("ascii")
+    score = "" if grade.score is None else f", score {grade.score}/100"
+    lines = [f"![{escape(grade.method)}: {escape(grade.letter)}](data:image/svg+xml;base64,{svg})", "",
+             f"**Privacy grade: {escape(grade.letter)}**{score} ({escape(grade.method)}, {escape(grade.method_date)}; "
+             "see `sondier grade --explain`).", ""]
+    lines += [f"- {escape(reason)}" for reason in grade.reasons]
+    return [*lines, ""]
+
+
 def _errors(result: ScanResult) -> list[str]:
     if not result.errors:
         return []
@@ -123,7 +142,7 @@ def _findings(result: ScanResult, options: ReportOptions, used: int) -> list[str
 
 
 def render(result: ScanResult, options: ReportOptions) -> str:
-    lines = _headline(result) + _errors(result) + _by_rule(result)
+    lines = _headline(result) + _grade(result, options) + _errors(result) + _by_rule(result)
     used = sum(len(line.encode()) + 1 for line in lines)
     lines += _findings(result, options, used)
     return "\n".join(lines)
