@@ -40,10 +40,11 @@ def main() -> None:
 def version_text() -> str:
     """`sondier --version`: the package, the built-in rules it ships (count and content digest, so
     two installs can be compared) and the methods whose results users compare across runs."""
+    from sondier.grade import METHOD, METHOD_DATE
     from sondier.rules import builtin_rules_digest
 
     count, digest = builtin_rules_digest()
-    return f"sondier {__version__}\nrules: {count} built-in, digest {digest}"
+    return f"sondier {__version__}\nrules: {count} built-in, digest {digest}\ngrade method: {METHOD} ({METHOD_DATE})"
 
 
 def _print_version(ctx: click.Context) -> None:

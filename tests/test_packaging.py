@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from sondier import __version__
+from sondier.grade import METHOD, METHOD_DATE
 from tests.conftest import REPO_ROOT, run_sondier
 
 
@@ -32,6 +33,7 @@ def test_version_command_names_package_and_rules() -> None:
     lines = done.stdout.splitlines()
     assert lines[0] == f"sondier {__version__}"
     assert re.fullmatch(r"rules: \d+ built-in, digest [0-9a-f]{12}", lines[1])
+    assert lines[2] == f"grade method: {METHOD} ({METHOD_DATE})"
 
 
 def test_gitlab_template_and_component_install_their_own_version() -> None:
