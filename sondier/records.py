@@ -40,7 +40,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 _SQL_HEAD = re.compile(
     r"\b(?:INSERT(?:\s+IGNORE)?|REPLACE)\s+INTO\s+(?P<table>[\w.\"`\[\]]+)\s*(?:\((?P<cols>[^()]*)\))?\s*VALUES\b"
-    r"|^[ \t]*COPY\s+(?P<copy_table>[\w.\"]+)\s*(?:\((?P<copy_cols>[^()]*)\))?\s+FROM\s+stdin\b[^\n]*\n",
+    r"|^[ \t]*COPY\s+(?P<copy_table>[\w.\"]+)\s*(?:\((?P<copy_cols>[^()]*)\))?\s+FROM\s+stdin\b[^\n]*(?:\n|\Z)",
     re.IGNORECASE | re.MULTILINE,
 )
 # Tokens of a VALUES list: quoted strings (SQL '' and MySQL \' escapes), parentheses, commas, ';'.
@@ -87,9 +87,10 @@ def context_name(name: str | None) -> str:
     return _CAMEL.sub(" ", name).replace("_", " ")
 
 
-def open_sql_header(text: str, end: int) -> str | None:
+def open_sql_header(text: str, end: int, carried: str | None = None) -> str | None:
     """The head of the SQL statement still open at ``end`` (`INSERT INTO t (cols) VALUES` or a
     `COPY t (cols) FROM stdin;` line), or None: carried to the next chunk of a streamed file.
+    ``carried`` is the head this text itself started inside of, if any.
 
     A statement counts as closed once a line ends with `;` (INSERT) or a `\\.` line (COPY)
     follows its head: dumps write one statement or one tuple a line, and a `;` at the end of a
@@ -97,13 +98,15 @@ def open_sql_header(text: str, end: int) -> str | None:
     last = None
     for match in _SQL_HEAD.finditer(text, 0, end):
         last = match
-    if last is None:
+    if last is not None:
+        head, body, copy = last.group(0), last.end(), last.group("copy_table") is not None
+    elif carried is not None and (carried_match := _SQL_HEAD.match(carried)) is not None:
+        head, body, copy = carried, 0, carried_match.group("copy_table") is not None
+    else:
         return None
-    if last.group("copy_table"):
-        return None if text.find(_COPY_END, last.end() - 1, end) >= 0 else last.group(0).rstrip("\n")
-    if _SQL_STATEMENT_END.search(text, last.end(), end):
-        return None
-    return last.group(0)
+    if copy:
+        return None if text.find(_COPY_END, max(body - 1, 0), end) >= 0 else head
+    return None if _SQL_STATEMENT_END.search(text, body, end) else head
 
 
 @dataclass(slots=True)
