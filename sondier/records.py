@@ -58,6 +58,10 @@ _YAML_LINE = re.compile(
 _LDIF_ATTRIBUTE = re.compile(r"([A-Za-z][\w.;-]*)::?<?")
 _VCARD_PROPERTY = re.compile(r"(?:[\w-]+\.)?([A-Za-z][\w-]*)[;:]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# A column name or key is shown in reports: it must look like a name, never like a value (the
+# first row of a CSV without header, an e-mail used as a JSON key).
+_NAME = re.compile(r"[^\W\d][\w .()/-]{0,63}")
+_NAME_MAX_DIGITS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,13 @@ class Record:
     start: int
     end: int
     key: str | None = None
+
+
+def plausible_name(name: str | None) -> str | None:
+    """``name`` when it can be a column name or key, else None."""
+    if not name or not _NAME.fullmatch(name) or sum(c.isdigit() for c in name) > _NAME_MAX_DIGITS:
+        return None
+    return name
 
 
 def context_name(name: str | None) -> str:
@@ -173,6 +184,8 @@ class Records:
             record = self._ldif_at(offset)
         elif kind == VCARD:
             record = self._vcard_at(offset)
+        if record is not None and record.key is not None and plausible_name(record.key) is None:
+            record = Record(record.kind, record.start, record.end, None)
         self._cache[offset] = record
         return record
 
@@ -201,7 +214,11 @@ class Records:
         return self._position(offset)
 
     def fields(self, record: Record) -> list[Field]:
-        """The named values of a record (columns, keys, attributes), in order."""
+        """The named values of a record (columns, keys, attributes), in order; a name that does
+        not look like one (a value used as a key) is None."""
+        return [f if plausible_name(f.name) == f.name else Field(None, f.start, f.end) for f in self._fields(record)]
+
+    def _fields(self, record: Record) -> list[Field]:
         if record.kind == CSV:
             return self._csv_fields(record)
         if record.kind in (SQL, COPY):
@@ -261,8 +278,10 @@ class Records:
         delimiter = max(_DELIMITERS, key=lambda d: _count_outside_quotes(header, d))
         if _count_outside_quotes(header, delimiter) == 0:
             return None
-        names = next(csv.reader([header], delimiter=delimiter), [])
-        return delimiter, [n.strip() for n in names]
+        names = [n.strip() for n in next(csv.reader([header], delimiter=delimiter), [])]
+        if any(n and plausible_name(n) is None for n in names):
+            return None  # the first line is a row of data, not a header: its fields are no names
+        return delimiter, names
 
     def _row_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end of the CSV row holding ``offset``: lines, except that a quoted field may

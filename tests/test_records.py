@@ -255,3 +255,14 @@ def test_stdin_stream_carries_the_header_too() -> None:
     data = ("a;siren\n" + "".join(f"{i};{SIREN}\n" for i in range(100_000))).encode()
     chunks = list(read_handle(io.BytesIO(data), "-"))
     assert len(chunks) > 2 and all(c.header == "a;siren" for c in chunks[1:])
+
+
+def test_a_first_row_of_data_is_no_header_and_values_never_become_names() -> None:
+    text = f"Dupont;{MOBILE};Lyon\nMartin;0611;Paris\n"
+    assert Records(Chunk(text, "sans-entete.csv")).at(text.index("0611")) is None
+    keyed = '{"jeanne.dupont@example.org": {"tel": "0611"}, "0623456718": "x"}'
+    records, record = record_at(keyed, "a.json", '"x"')
+    assert record.key is None
+    _, inner = record_at(keyed, "a.json", "0611")
+    assert inner.key == "tel"
+    assert all(f.name is None for f in records.fields(record))
