@@ -2,10 +2,13 @@
 
 Runs on the final, actionable findings (after the verdict stage and suppression). For each
 file (and commit, for git sources) and each personal-data rule, when the values sit in at
-least ``threshold`` distinct records (CSV rows, SQL tuples, JSON objects...; a line when the
-value is in no record), they are replaced by one *export* finding: the first value, with
+least ``threshold`` distinct records (CSV rows, SQL tuples, JSON objects, YAML mappings, LDIF
+entries, vCards: see records.py), they are replaced by one *export* finding: the first value, with
 ``extra["export"]`` holding the count, the columns and every location, and the individual
 findings kept in ``extra["export_members"]`` (never reported, used to write baselines).
+
+Values outside any record
+(prose, source code) are never aggregated: ten e-mails in a module are ten findings.
 
 A baseline or ignore file is applied before this stage, so one written before exports existed
 still suppresses the individual values; `sondier baseline create` writes every member of an
@@ -30,22 +33,18 @@ def _group_key(finding: Finding) -> tuple[str, str, str]:
     return finding.path, finding.rule_id, finding.commit.sha if finding.commit is not None else ""
 
 
-def _record_of(finding: Finding) -> str:
-    return finding.record or f"{finding.path}:{finding.line}"
-
-
 def aggregate(findings: Iterable[Finding], threshold: int = DEFAULT_THRESHOLD) -> list[Finding]:
     """The findings with every large enough group of personal data replaced by one export."""
     groups: dict[tuple[str, str, str], list[Finding]] = {}
     others: list[Finding] = []
     for finding in findings:
-        if finding.category == "pii" and not finding.extra.get("path_rule"):
+        if finding.category == "pii" and finding.record is not None:
             groups.setdefault(_group_key(finding), []).append(finding)
         else:
             others.append(finding)
     kept = others
     for members in groups.values():
-        records = len({_record_of(f) for f in members})
+        records = len({f.record for f in members})
         if threshold > 0 and records >= threshold:
             kept.append(export_finding(members, records))
         else:

@@ -251,7 +251,7 @@ class Records:
             return VCARD
         if head.startswith(("dn:", "version: 1\n", "version:1\n")):
             return LDIF
-        if _SQL_HEAD.search(text):
+        if _holds_sql(text):
             return SQL
         if extension in _MAYBE_CSV:
             return CSV
@@ -299,19 +299,30 @@ class Records:
         return start, end
 
     def _csv_at(self, offset: int) -> Record | None:
+        """The row holding ``offset``. In a file named as a table (`.csv`, `.tsv`) every line is
+        a row, named by the header when there is one; elsewhere (`.txt`, no extension) only lines
+        shaped like the header are."""
         table = self._table()
-        if table is None:
+        declared = self._declared_table()
+        if table is None and not declared:
             return None
-        delimiter, names = table
         start, end = self._row_bounds(offset)
+        if table is None:
+            return Record(CSV, start, end)
+        delimiter, names = table
         if start == 0 and self.chunk.header is None and self.chunk.start_line == 1:
             return None  # the header itself
         row = self.chunk.text[start:end]
-        prefix_columns = _count_outside_quotes(row[: offset - start], delimiter)
         if _count_outside_quotes(row, delimiter) != len(names) - 1:
-            return None  # not a row of this table (a comment, a trailer, prose in a .txt)
-        key = names[prefix_columns] if prefix_columns < len(names) else None
-        return Record(CSV, start, end, key or None)
+            # A ragged row of a table, or a line that is no row (a comment, prose in a .txt).
+            return Record(CSV, start, end) if declared else None
+        column = _count_outside_quotes(row[: offset - start], delimiter)
+        return Record(CSV, start, end, names[column] or None)
+
+    def _declared_table(self) -> bool:
+        name = self.chunk.path.rsplit("/", 1)[-1].lower()
+        dot = name.rfind(".")
+        return dot > 0 and _EXTENSIONS.get(name[dot:]) == CSV
 
     def _csv_fields(self, record: Record) -> list[Field]:
         table = self._table()
@@ -652,6 +663,20 @@ class Records:
                 fields.append(Field(name, *_unquote_span(text, value_start, line_end)))
             position = line_end + 1
         return fields
+
+
+def _holds_sql(text: str) -> bool:
+    """Whether the text holds an INSERT or COPY statement. The case-blind pattern is tried only
+    where a keyword stands: a search with it over a whole source file costs more than the rest
+    of the record lookups together."""
+    for word in ("INSERT", "insert", "Insert", "REPLACE", "replace", "COPY", "copy"):
+        position = text.find(word)
+        while position >= 0:
+            start = text.rfind("\n", 0, position) + 1 if word[0] in "Cc" else position
+            if _SQL_HEAD.match(text, start):
+                return True
+            position = text.find(word, position + 1)
+    return False
 
 
 def _count_outside_quotes(text: str, delimiter: str) -> int:

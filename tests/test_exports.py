@@ -171,15 +171,27 @@ def test_aggregate_groups_per_file_and_rule_and_keeps_members() -> None:
     assert exports.aggregate(findings, threshold=0) == findings
 
 
-def test_values_on_one_line_without_record_count_as_one_record() -> None:
-    findings = [make_finding(f"a{i}@example.org", path="log.txt") for i in range(12)]
-    assert len(exports.aggregate(findings, threshold=10)) == 12  # all on line 1: one record
+def test_values_outside_records_are_never_aggregated() -> None:
+    findings = [make_finding(f"a{i}@example.org", path="src/contacts.py") for i in range(12)]
+    for line, finding in enumerate(findings, start=1):
+        finding.line = line
+    assert len(exports.aggregate(findings, threshold=10)) == 12
+
+
+def test_a_headerless_csv_is_still_an_export(tmp_path: Path) -> None:
+    write_export(tmp_path / "full.csv", 12, seed=5)
+    rows = (tmp_path / "full.csv").read_text().splitlines()[1:]
+    (tmp_path / "full.csv").unlink()
+    (tmp_path / "sans-entete.csv").write_text("\n".join(rows) + "\n")
+    findings = json_report_in_process(tmp_path, Config.export_threshold)["findings"]
+    nir = next(f for f in findings if f["rule_id"] == "fr-nir")
+    assert nir["export"]["count"] == 12 and nir["export"]["columns"] == [] and "column_name" not in nir
 
 
 def test_secrets_are_never_aggregated() -> None:
     secrets = [make_finding(f"k{i}", path="keys.txt") for i in range(20)]
     for line, finding in enumerate(secrets, start=1):
-        finding.category, finding.line = "secret", line
+        finding.category, finding.line, finding.record = "secret", line, f"keys.txt:{line}:1"
     assert len(exports.aggregate(secrets, threshold=10)) == 20
 
 

@@ -259,7 +259,9 @@ def test_stdin_stream_carries_the_header_too() -> None:
 
 def test_a_first_row_of_data_is_no_header_and_values_never_become_names() -> None:
     text = f"Dupont;{MOBILE};Lyon\nMartin;0611;Paris\n"
-    assert Records(Chunk(text, "sans-entete.csv")).at(text.index("0611")) is None
+    records, row = record_at(text, "sans-entete.csv", "0611")  # still a row: the file says it is a table
+    assert (row.key, records.record_id(row)) == (None, "sans-entete.csv:2:1")
+    assert Records(Chunk(text, "notes.txt")).at(text.index("0611")) is None
     keyed = '{"jeanne.dupont@example.org": {"tel": "0611"}, "0623456718": "x"}'
     records, record = record_at(keyed, "a.json", '"x"')
     assert record.key is None
