@@ -268,3 +268,11 @@ def test_a_first_row_of_data_is_no_header_and_values_never_become_names() -> Non
     _, inner = record_at(keyed, "a.json", "0611")
     assert inner.key == "tel"
     assert all(f.name is None for f in records.fields(record))
+
+
+@pytest.mark.parametrize("column", ["pan", "carte", "numeroCarte", "card_number"])
+def test_column_name_vouches_for_a_card_number(column: str) -> None:
+    card = "497010123456789" + luhn.calc_check_digit("497010123456789")
+    assert not detect(f"id,ref\n1,{card}\n", "paiements.csv", {"payment-card"})
+    [finding] = detect(f"id,{column}\n1,{card}\n", "paiements.csv", {"payment-card"})
+    assert finding.column_name == column
