@@ -154,7 +154,9 @@ class Records:
         self._statements: list[_Statement] | None = None
         self._statement_starts: list[int] = []
         self._json: tuple[list[int], list[int], list[int], list[list[tuple[int, int, str]]]] | None = None
-        self._yaml_records: dict[int, int] = {}
+        self._yaml_records: dict[int, int] = {}  # key line -> start of its mapping
+        self._yaml_labels: dict[int, int | None] = {}  # line without key -> the key line above it
+        self._yaml_ends: dict[int, int] = {}  # mapping start -> its end
         self._cache: dict[int, Record | None] = {}
 
     # --- public API -------------------------------------------------------------------------------
@@ -546,16 +548,37 @@ class Records:
         indent, key_column, key, dash = self._yaml_line(line_start)
         if key is None or offset < line_start + key_column + len(key):
             # A list item or a continuation: the value is named by the label above it.
-            for previous in self._previous_lines(line_start):
-                p_indent, p_key_column, p_key, p_dash = self._yaml_line(previous)
-                if p_key is not None and p_key_column <= indent:
-                    start = self._yaml_record_start(previous, p_key_column, p_dash)
-                    return Record(YAML, start, self._yaml_record_end(start), p_key)
-                if p_indent < indent:
-                    return None
-            return None
+            label = self._yaml_label(line_start, indent)
+            if label is None:
+                return None
+            _, p_key_column, p_key, p_dash = self._yaml_line(label)
+            start = self._yaml_record_start(label, p_key_column, p_dash)
+            return Record(YAML, start, self._yaml_record_end(start), p_key)
         start = self._yaml_record_start(line_start, key_column, dash)
         return Record(YAML, start, self._yaml_record_end(start), key)
+
+    def _yaml_label(self, line_start: int, indent: int) -> int | None:
+        """The key line above a line without key (a list item, a continuation). The items of one
+        list share the answer, so a list of ten thousand e-mails is walked once."""
+        if line_start in self._yaml_labels:
+            return self._yaml_labels[line_start]
+        items = [line_start]
+        label: int | None = None
+        for previous in self._previous_lines(line_start):
+            if previous in self._yaml_labels:
+                label = self._yaml_labels[previous]
+                break
+            p_indent, p_key_column, p_key, _ = self._yaml_line(previous)
+            if p_key is not None and p_key_column <= indent:
+                label = previous
+                break
+            if p_indent < indent:
+                break
+            if p_key is None and p_indent == indent:
+                items.append(previous)
+        for item in items:
+            self._yaml_labels[item] = label
+        return label
 
     def _yaml_record_start(self, line_start: int, key_column: int, dash: int) -> int:
         """The first line of the mapping holding a key line: its list item (`- `), or the line
@@ -587,6 +610,11 @@ class Records:
     def _yaml_record_end(self, start: int) -> int:
         """End of the mapping starting at ``start``: the first line indented less than its keys,
         or the next list item at the same level."""
+        if start not in self._yaml_ends:
+            self._yaml_ends[start] = self._find_yaml_record_end(start)
+        return self._yaml_ends[start]
+
+    def _find_yaml_record_end(self, start: int) -> int:
         text = self.chunk.text
         key_column = self._yaml_line(start)[1]
         position = text.find("\n", start)
