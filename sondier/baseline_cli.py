@@ -12,6 +12,7 @@ import click
 
 from sondier.cli_options import build_config, fail, run_scan, scan_options
 from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, ConfigError, SondierError
+from sondier.exports import individual_findings
 
 
 def _baseline_path(opts: dict[str, Any], config: Any) -> Path:
@@ -93,12 +94,13 @@ def baseline_create(targets: tuple[str, ...], history: bool, force: bool, **opts
         if path.exists() and not force:
             raise ConfigError(f"{path}: baseline exists; use `sondier baseline update` (or --force to replace it)")
         result = _scan(config, targets, history, opts)
-        created = baseline_module.Baseline.from_findings(result.findings)
+        values = list(individual_findings(result.findings))  # an export accepts each of its values
+        created = baseline_module.Baseline.from_findings(values)
         baseline_module.write(created, path)
     except SondierError as error:
         fail(error)
     click.echo(
-        f"sondier: wrote {path}: {len(created.counts)} entries for {len(result.findings)} findings "
+        f"sondier: wrote {path}: {len(created.counts)} entries for {len(values)} findings "
         f"({len(result.suppressed)} already suppressed otherwise)",
         err=True,
     )
@@ -115,7 +117,7 @@ def baseline_update(targets: tuple[str, ...], history: bool, no_prune: bool, **o
         config, path = _prepare(history, opts)
         old = baseline_module.load(path)  # a missing or broken baseline fails before the scan
         result = _scan(config, targets, history, opts)
-        new = baseline_module.Baseline.from_findings(result.findings)
+        new = baseline_module.Baseline.from_findings(individual_findings(result.findings))
         counts = dict(new.counts)
         if no_prune:
             for fp, count in old.counts.items():

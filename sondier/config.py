@@ -48,6 +48,7 @@ class Config:
     regex_timeout: float = 5.0
     decode: bool = True  # scan inside base64 / percent-encoded strings
     fingerprints: bool = True  # compute fingerprints in the workers (reports and baselines need them)
+    export_threshold: int = 10  # records of one rule in one file that make an export finding; 0: never
 
     def with_overrides(self, **changes: Any) -> Config:
         known = {f.name for f in fields(self)}
@@ -125,7 +126,7 @@ def _allowlist(data: Any, where: str, nested: bool = True) -> Allowlist:
 
 
 _TOP = {"rules", "exclude", "max-file-size", "min-confidence", "jobs", "follow-symlinks", "inline-ignore",
-        "baseline", "ignore-file", "allowlist", "regex-timeout", "decode"}
+        "baseline", "ignore-file", "allowlist", "regex-timeout", "decode", "exports"}
 
 
 def from_mapping(data: Any, source: Path, root: Path) -> Config:
@@ -165,7 +166,22 @@ def from_mapping(data: Any, source: Path, root: Path) -> Config:
             values[attr] = root / _expect(data[key], str, f"{where}: {key}")
     if "allowlist" in data:
         values["allowlist"] = _allowlist(data["allowlist"], f"{where}: allowlist")
+    if "exports" in data:
+        values["export_threshold"] = _export_threshold(data["exports"], f"{where}: exports")
     return Config(**values)
+
+
+def _export_threshold(data: Any, where: str) -> int:
+    """`exports: {threshold: N}`: N records of one rule in one file are reported as one export
+    finding; 0 reports every value on its own. 1 would turn any single value into an export."""
+    _expect(data, dict, where)
+    _check_keys(data, {"threshold"}, where)
+    if "threshold" not in data:
+        return Config.export_threshold
+    threshold = _expect(data["threshold"], int, f"{where}.threshold")
+    if threshold != 0 and not 2 <= threshold <= 10**9:
+        raise ConfigError(f"{where}.threshold: must be 0 (never aggregate) or a number of records from 2 to 10^9")
+    return int(threshold)
 
 
 def _read_yaml(path: Path) -> Any:

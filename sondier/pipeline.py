@@ -1,6 +1,7 @@
 """The one place where the stages are chained:
 
-sources -> chunks -> matching -> validation + scoring -> findings -> suppression -> (reporters)
+sources -> chunks -> matching -> validation + scoring (+ records) -> findings -> suppression -> exports
+-> (reporters)
 
 Detection runs in worker processes when the input is large enough to pay for them."""
 
@@ -231,7 +232,11 @@ def load_selected_rules(config: Config) -> list[Rule]:
 
 
 def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
+    from sondier import exports
+
     suppress(result, config)
+    # On the final, actionable findings: a baseline of individual values still applies above.
+    exports.apply(result, config.export_threshold)
     result.duration = time.perf_counter() - started
     return result
 

@@ -37,8 +37,12 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         data["author"] = finding.commit.author
         data["email"] = finding.commit.email
         data["date"] = finding.commit.date
+    if finding.record is not None:
+        data["record"] = finding.record
+    if finding.column_name is not None:
+        data["column_name"] = finding.column_name
     for key, value in finding.extra.items():
-        if key in {"commits_carrying", "in_head", "occurrences"}:
+        if key in {"commits_carrying", "in_head", "occurrences", "export"}:
             data[key] = value
     if finding.suppressed_by:
         data["suppressed_by"] = finding.suppressed_by
@@ -57,6 +61,7 @@ def summary(result: ScanResult, root: str = ".") -> dict[str, Any]:
         "by_severity": dict(sorted(Counter(f.severity for f in findings).items())),
         "by_category": dict(sorted(Counter(f.category for f in findings).items())),
         "files_with_findings": len({f.path for f in findings}),
+        "exports": sum(1 for f in findings if "export" in f.extra),
         "suppressed": len(result.suppressed),
         "suppressed_by": dict(sorted(Counter(str(f.suppressed_by) for f in result.suppressed).items())),
         "below_threshold": result.below_threshold,

@@ -97,6 +97,8 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
 def _message(finding: Finding) -> str:
     name = finding.rule_name or finding.rule_id
     text = f"{name} found: {finding.redacted} (confidence {finding.confidence:.2f})"
+    if "export" in finding.extra:  # one result for a whole export (code scanning keeps 25,000 a run)
+        text += f"; {finding.reasons[0]}"
     if finding.commit is not None:
         text += f" in commit {finding.commit.sha[:12]}"
     return text
@@ -115,6 +117,10 @@ def _result(finding: Finding, rule_index: int, key: tuple[str, int], root: str) 
     for name in HISTORY_KEYS:
         if isinstance(finding.extra.get(name), (bool, int, str)):
             properties[name] = finding.extra[name]
+    export = finding.extra.get("export")
+    if isinstance(export, dict):
+        properties["export_count"] = export["count"]
+        properties["export_columns"] = list(export["columns"])
     reasons = reasons_text(finding)
     if reasons:
         properties["reasons"] = reasons

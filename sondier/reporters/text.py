@@ -25,10 +25,13 @@ def _finding_line(finding: Finding, options: ReportOptions) -> str:
     from rich.markup import escape
 
     shown = finding.value if options.show_values else finding.redacted
+    if "export" in finding.extra:  # one line for a whole export: its first reason describes it
+        shown = finding.reasons[0]
     style = SEVERITY_STYLE.get(finding.severity, "")
     where = f"{finding.line}:{finding.column}"
     commit = f" [dim]{finding.commit.sha[:10]}[/dim]" if finding.commit else ""
-    why = f" [dim]({escape('; '.join(finding.reasons))})[/dim]" if finding.reasons else ""
+    reasons = finding.reasons[1:] if "export" in finding.extra else finding.reasons
+    why = f" [dim]({escape('; '.join(reasons))})[/dim]" if reasons else ""
     suppressed = f" [dim]suppressed by {finding.suppressed_by}[/dim]" if finding.suppressed_by else ""
     return (
         f"  [bold]{where:>9}[/bold]  [{style}]{finding.severity:<8}[/{style}] {escape(finding.rule_id):<24} "
