@@ -9,11 +9,13 @@ from sondier import validators
 from sondier.chunks import PATH_ORIGIN, Chunk
 from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
-from sondier.findings import Finding
+from sondier.findings import TEST_DATA, Finding
+from sondier.literals import not_literal_reason
 from sondier.matching import Candidate, Matcher
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word
 from sondier.suppression.inline import marker_for
+from sondier.validators.secrets import is_test_path, value_written_for_tests
 
 
 @dataclass(slots=True)
@@ -164,6 +166,8 @@ class Detector:
         value = candidate.value
         if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
             return None
+        if rule.literal and not_literal_reason(chunk.text, candidate.start, candidate.end, chunk.path):
+            return None  # code (an expression, a reference), not a value someone typed
         verdict = validators.get(rule.validator)(value) if rule.validator else validators.VALID
         if not verdict.ok:
             return None
@@ -182,8 +186,14 @@ class Detector:
         elif rule.context_required or verdict.weak:
             return None
         test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
+        in_test_file = rule.literal and is_test_path(chunk.path)
+        if in_test_file:
+            # A test's own password (`password: "password123"` in a spec) is reported as test
+            # data, listed apart at its confidence; a random-looking literal stays a secret.
+            test_reason = value_written_for_tests(value) or (test_reason and f"{test_reason} in a test file")
         if test_reason is not None:
-            confidence = min(confidence, TEST_DATA_CONFIDENCE)
+            if not in_test_file:
+                confidence = min(confidence, TEST_DATA_CONFIDENCE)
             reasons.append(test_reason)
         return round(confidence, 2), reasons, test_reason is not None
 
@@ -209,6 +219,9 @@ class Detector:
             reasons=reasons,
             test_data=is_test,
         )
+        if is_test and rule.category == "secret":
+            finding.verdict = TEST_DATA  # personal data get theirs from the verdict stage
+            finding.verdict_reasons = [reasons[-1]]
         if self.fingerprints:
             _ = finding.fingerprint
         if self.inline_ignore:

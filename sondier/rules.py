@@ -38,6 +38,7 @@ _TOP_KEYS = {
     "validator": str,
     "entropy": (int, float),
     "boundary": bool,
+    "literal": bool,
     "context": dict,
     "confidence": dict,
     "testdata": dict,
@@ -90,6 +91,7 @@ class Rule:
     validator: str | None = None
     entropy: float | None = None
     boundary: bool = True
+    literal: bool = False  # the value must be a literal of its file's syntax (see literals.py)
     context_words: tuple[str, ...] = ()
     context_window: int = DEFAULT_WINDOW
     context_required: bool = False
@@ -254,6 +256,7 @@ def parse_rule(data: Any, path: str) -> Rule:
         validator=validator,
         entropy=float(data["entropy"]) if "entropy" in data else None,
         boundary=data.get("boundary", data["category"] == "pii"),
+        literal=data.get("literal", False),
         context_words=tuple(fold(w) for w in _string_list(path, rule_id, "context.words", context.get("words", []))),
         context_window=window,
         context_required=context.get("required", False),
