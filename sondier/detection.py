@@ -13,7 +13,7 @@ from sondier.findings import TEST_DATA, Finding
 from sondier.literals import not_literal_reason
 from sondier.matching import Candidate, Matcher
 from sondier.rules import Rule
-from sondier.scoring import CONTEXT_BOOST, context_word
+from sondier.scoring import CONTEXT_BOOST, context_word, vetoing_key
 from sondier.suppression.inline import marker_for
 from sondier.validators.secrets import is_test_path, value_written_for_tests
 
@@ -67,6 +67,83 @@ class _Lines:
         return line, text[prev_start : start - 1]
 
 
+@dataclass(slots=True)
+class _Scored:
+    """A validated candidate and its score, before the threshold and the overlap resolution."""
+
+    candidate: Candidate
+    confidence: float
+    reasons: list[str]
+    is_test: bool
+
+
+# How much a rule's confirmation proves, for "one value, one finding" below.
+_CHECKSUM_VALIDATORS = frozenset({
+    "iban", "fr-nir", "fr-siret", "fr-siren", "fr-tva", "fr-nif", "payment-card", "mrz", "jwt", "jwt-base64",
+    "private-key", "basic-auth",
+})  # fmt: skip
+_HEURISTIC_VALIDATORS = frozenset({"generic-secret", "generic-password"})
+
+
+def validator_strength(rule: Rule) -> int:
+    """3: a checksum or a decoded structure; 2: a specific format (a provider's token shape, a URL's
+    userinfo, an e-mail address, a numbering plan); 1: a heuristic on a value assigned to a name."""
+    if rule.validator in _CHECKSUM_VALIDATORS:
+        return 3
+    if rule.validator in _HEURISTIC_VALIDATORS:
+        return 1
+    return 2
+
+
+def _precedence(item: _Scored) -> tuple[int, int, float]:
+    candidate = item.candidate
+    return validator_strength(candidate.rule), candidate.end - candidate.start, item.confidence
+
+
+def resolve_overlaps(items: Sequence[_Scored]) -> list[_Scored]:
+    """One value, one finding: when the values of candidates of different rules overlap, one
+    of them explains the characters and the others are fragments or echoes of it.
+
+    Precedence, in order:
+    1. containment: a value holding another one wins (an IBAN over the card number or the NIR
+       read inside it, a SIRET over its SIREN or a phone-shaped run of its digits, a credentials
+       URL's `:password@host` over the e-mail `password@host`);
+    2. otherwise (same span, or spans that only cross) the stronger validator wins: a checksum
+       over a specific format over a heuristic (a provider's token over generic-api-key on the
+       same value), then the longer value, then the higher confidence.
+    Candidates are resolved before the threshold, so a test-data URL still hides its e-mail.
+    Candidates of the same rule never overlap (one regex pass); they are left as they are."""
+    if len(items) < 2:
+        return list(items)
+    ordered = sorted(items, key=lambda i: (i.candidate.start, -i.candidate.end))
+    dropped: set[int] = set()
+    for a_index, a in enumerate(ordered):
+        for b_index in range(a_index + 1, len(ordered)):
+            b = ordered[b_index]
+            if b.candidate.start >= a.candidate.end:
+                break  # sorted by start: no later candidate overlaps `a`
+            if a.candidate.rule.id == b.candidate.rule.id or b_index in dropped:
+                continue
+            if not _wins(a, b):
+                dropped.add(a_index)
+                break  # a dropped value no longer hides anything
+            dropped.add(b_index)
+    return [item for index, item in enumerate(ordered) if index not in dropped]
+
+
+def _contains(outer: _Scored, inner: _Scored) -> bool:
+    o, i = outer.candidate, inner.candidate
+    return o.start <= i.start and i.end <= o.end and (o.end - o.start) > (i.end - i.start)
+
+
+def _wins(a: _Scored, b: _Scored) -> bool:
+    if _contains(a, b):
+        return True
+    if _contains(b, a):
+        return False
+    return _precedence(a) >= _precedence(b)
+
+
 class Detector:
     def __init__(
         self,
@@ -93,9 +170,14 @@ class Detector:
         result = Detected()
         lines = _Lines(chunk)
         seen: set[tuple[str, str]] = set()
+        scored: list[_Scored] = []
         for candidate in self.matcher.candidates(chunk):
-            self._add(result, candidate, chunk, lines, outer=None)
             seen.add((candidate.rule.id, candidate.value))
+            score = self._score(candidate, chunk)
+            if score is not None:
+                scored.append(_Scored(candidate, *score))
+        for item in resolve_overlaps(scored):
+            self._keep(result, item, chunk, lines)
         if self.decode:
             self._detect_encoded(result, chunk, lines, chunk, seen, depth=1)
         return result
@@ -143,10 +225,14 @@ class Detector:
         self, result: Detected, candidate: Candidate, chunk: Chunk, lines: _Lines,
         outer: tuple[Chunk, Encoded] | None,
     ) -> None:
-        scored = self._score(candidate, chunk, outer)
-        if scored is None:
-            return
-        confidence, reasons, is_test = scored
+        score = self._score(candidate, chunk, outer)
+        if score is not None:
+            self._keep(result, _Scored(candidate, *score), chunk, lines, outer)
+
+    def _keep(
+        self, result: Detected, item: _Scored, chunk: Chunk, lines: _Lines, outer: tuple[Chunk, Encoded] | None = None
+    ) -> None:
+        candidate, confidence, reasons = item.candidate, item.confidence, item.reasons
         rule = candidate.rule
         threshold = rule.threshold if self.min_confidence is None else self.min_confidence
         if confidence < threshold:
@@ -157,7 +243,7 @@ class Detector:
             reasons.append(f"decoded from {place.kind}")
             candidate = Candidate(rule, candidate.value, place.start, place.end, place.start, place.end)
             chunk = outer_chunk
-        result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, is_test))
+        result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, item.is_test))
 
     def _score(
         self, candidate: Candidate, chunk: Chunk, outer: tuple[Chunk, Encoded] | None = None
@@ -168,6 +254,8 @@ class Detector:
             return None
         if rule.literal and not_literal_reason(chunk.text, candidate.start, candidate.end, chunk.path):
             return None  # code (an expression, a reference), not a value someone typed
+        if rule.context_not_keys and vetoing_key(candidate, chunk):
+            return None  # `start_ms=1714060800000`: the key says what the number is
         verdict = validators.get(rule.validator)(value) if rule.validator else validators.VALID
         if not verdict.ok:
             return None

@@ -45,7 +45,7 @@ _TOP_KEYS = {
     "examples": dict,
 }
 _REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "examples")
-_CONTEXT_KEYS = {"words": list, "window": int, "required": bool}
+_CONTEXT_KEYS = {"words": list, "window": int, "required": bool, "not_keys": list}
 _CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
 _TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
 _EXAMPLE_KEYS = {"positive": list, "negative": list}
@@ -95,6 +95,8 @@ class Rule:
     context_words: tuple[str, ...] = ()
     context_window: int = DEFAULT_WINDOW
     context_required: bool = False
+    # Words of a key (`start_ms`, `trackingNumber`) that say the value after it is something else.
+    context_not_keys: frozenset[str] = frozenset()
     base_confidence: float = DEFAULT_BASE
     threshold: float = DEFAULT_THRESHOLD
     testdata_values: frozenset[str] = frozenset()
@@ -260,6 +262,9 @@ def parse_rule(data: Any, path: str) -> Rule:
         context_words=tuple(fold(w) for w in _string_list(path, rule_id, "context.words", context.get("words", []))),
         context_window=window,
         context_required=context.get("required", False),
+        context_not_keys=frozenset(
+            fold(w) for w in _string_list(path, rule_id, "context.not_keys", context.get("not_keys", []))
+        ),
         base_confidence=float(confidence.get("base", DEFAULT_BASE)),
         threshold=float(confidence.get("threshold", DEFAULT_THRESHOLD)),
         testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", values)),
