@@ -327,7 +327,7 @@ def validate_generic_password(value: str) -> Verdict:
 
 
 _TEST_PASSWORD_RE = re.compile(
-    r"(?:test|demo|dev|sample|dummy|fake|example|foo|bar|user|admin|guest|pass)[\W_]*\d{0,6}"
+    r"(?:test|demo|dev|sample|dummy|fake|example|foo|bar|user|admin|guest|pass|key|token)[\W_]*\d{0,6}"
 )
 
 
@@ -354,7 +354,7 @@ def validate_user_password(value: str) -> Verdict:
         return Verdict(False, reason="a template reference")
     if password == user or password.lower() in _PLACEHOLDER_VALUES | _WEAK_DEFAULTS or _CONSTANT_RE.match(password):
         return Verdict(True, test_data=True, reason="placeholder or default credentials")
-    if is_placeholder(password):
+    if is_placeholder(password) or _is_test_password(password.lower()):
         return Verdict(True, test_data=True, reason="placeholder password")
     if len(password) < 4:
         return Verdict(False, reason="password too short")
