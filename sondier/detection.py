@@ -9,12 +9,14 @@ from sondier import validators
 from sondier.chunks import PATH_ORIGIN, Chunk
 from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
-from sondier.findings import Finding
+from sondier.findings import TEST_DATA, Finding
+from sondier.literals import not_literal_reason
 from sondier.matching import Candidate, Matcher
 from sondier.records import Record, Records
 from sondier.rules import Rule
-from sondier.scoring import CONTEXT_BOOST, context_word
+from sondier.scoring import CONTEXT_BOOST, context_word, vetoing_key
 from sondier.suppression.inline import marker_for
+from sondier.validators.secrets import is_test_path, value_written_for_tests
 
 # Several kinds of personal data in one record (RECORD_KINDS distinct rules) raise each value's
 # confidence: less than a context word, enough to carry a borderline value over the threshold.
@@ -74,6 +76,84 @@ class _Lines:
         return line, text[prev_start : start - 1]
 
 
+@dataclass(slots=True)
+class _Scored:
+    """A validated candidate and its score, before the threshold and the overlap resolution."""
+
+    candidate: Candidate
+    confidence: float
+    reasons: list[str]
+    is_test: bool
+    record: Record | None = None
+
+
+# How much a rule's confirmation proves, for "one value, one finding" below.
+_CHECKSUM_VALIDATORS = frozenset({
+    "iban", "fr-nir", "fr-siret", "fr-siren", "fr-tva", "fr-nif", "payment-card", "mrz", "jwt", "jwt-base64",
+    "private-key", "basic-auth",
+})  # fmt: skip
+_HEURISTIC_VALIDATORS = frozenset({"generic-secret", "generic-password"})
+
+
+def validator_strength(rule: Rule) -> int:
+    """3: a checksum or a decoded structure; 2: a specific format (a provider's token shape, a URL's
+    userinfo, an e-mail address, a numbering plan); 1: a heuristic on a value assigned to a name."""
+    if rule.validator in _CHECKSUM_VALIDATORS:
+        return 3
+    if rule.validator in _HEURISTIC_VALIDATORS:
+        return 1
+    return 2
+
+
+def _precedence(item: _Scored) -> tuple[int, int, float]:
+    candidate = item.candidate
+    return validator_strength(candidate.rule), candidate.end - candidate.start, item.confidence
+
+
+def resolve_overlaps(items: Sequence[_Scored]) -> list[_Scored]:
+    """One value, one finding: when the values of candidates of different rules overlap, one
+    of them explains the characters and the others are fragments or echoes of it.
+
+    Precedence, in order:
+    1. containment: a value holding another one wins (an IBAN over the card number or the NIR
+       read inside it, a SIRET over its SIREN or a phone-shaped run of its digits, a credentials
+       URL's `:password@host` over the e-mail `password@host`);
+    2. otherwise (same span, or spans that only cross) the stronger validator wins: a checksum
+       over a specific format over a heuristic (a provider's token over generic-api-key on the
+       same value), then the longer value, then the higher confidence.
+    Candidates are resolved before the threshold, so a test-data URL still hides its e-mail.
+    Candidates of the same rule never overlap (one regex pass); they are left as they are."""
+    if len(items) < 2:
+        return list(items)
+    ordered = sorted(items, key=lambda i: (i.candidate.start, -i.candidate.end))
+    dropped: set[int] = set()
+    for a_index, a in enumerate(ordered):
+        for b_index in range(a_index + 1, len(ordered)):
+            b = ordered[b_index]
+            if b.candidate.start >= a.candidate.end:
+                break  # sorted by start: no later candidate overlaps `a`
+            if a.candidate.rule.id == b.candidate.rule.id or b_index in dropped:
+                continue
+            if not _wins(a, b):
+                dropped.add(a_index)
+                break  # a dropped value no longer hides anything
+            dropped.add(b_index)
+    return [item for index, item in enumerate(ordered) if index not in dropped]
+
+
+def _contains(outer: _Scored, inner: _Scored) -> bool:
+    o, i = outer.candidate, inner.candidate
+    return o.start <= i.start and i.end <= o.end and (o.end - o.start) > (i.end - i.start)
+
+
+def _wins(a: _Scored, b: _Scored) -> bool:
+    if _contains(a, b):
+        return True
+    if _contains(b, a):
+        return False
+    return _precedence(a) >= _precedence(b)
+
+
 class Detector:
     def __init__(
         self,
@@ -102,9 +182,14 @@ class Detector:
         records = Records(chunk, lines.position)
         seen: set[tuple[str, str]] = set()
         pending: list[Finding] = []
+        scored: list[_Scored] = []
         for candidate in self.matcher.candidates(chunk):
-            self._add(result, candidate, chunk, lines, records, pending, outer=None)
             seen.add((candidate.rule.id, candidate.value))
+            score = self._score(candidate, chunk, None, records)
+            if score is not None:
+                scored.append(_Scored(candidate, *score))
+        for item in resolve_overlaps(scored):
+            self._keep(result, item, chunk, lines, records, pending)
         if self.decode:
             self._detect_encoded(result, chunk, lines, records, pending, chunk, seen, depth=1)
         self._weigh_records(result, pending)
@@ -153,10 +238,16 @@ class Detector:
         self, result: Detected, candidate: Candidate, chunk: Chunk, lines: _Lines, records: Records,
         pending: list[Finding], outer: tuple[Chunk, Encoded] | None,
     ) -> None:
-        scored = self._score(candidate, chunk, outer, records)
-        if scored is None:
-            return
-        confidence, reasons, is_test, record = scored
+        score = self._score(candidate, chunk, outer, records)
+        if score is not None:
+            self._keep(result, _Scored(candidate, *score), chunk, lines, records, pending, outer)
+
+    def _keep(
+        self, result: Detected, item: _Scored, chunk: Chunk, lines: _Lines, records: Records, pending: list[Finding],
+        outer: tuple[Chunk, Encoded] | None = None,
+    ) -> None:
+        candidate, confidence, reasons, is_test, record = (item.candidate, item.confidence, item.reasons,
+                                                           item.is_test, item.record)
         rule = candidate.rule
         threshold = self._threshold(rule)
         if confidence < threshold and (record is None or rule.category != "pii" or is_test):
@@ -170,10 +261,9 @@ class Detector:
         # Below the threshold but in a record: kept aside until the record's other values are known
         # (and its fingerprint, slow by design, computed only if it is reported).
         reported = confidence >= threshold
-        finding = self._finding(candidate, chunk, lines, confidence, reasons, is_test, fingerprint=reported)
-        if record is not None:
-            finding.record = records.record_id(record)
-            finding.column_name = record.key
+        in_record = (records.record_id(record), record.key) if record is not None else None
+        finding = self._finding(candidate, chunk, lines, confidence, reasons, is_test, fingerprint=reported,
+                                record=in_record)
         (result.findings if reported else pending).append(finding)
 
     def _threshold(self, rule: Rule) -> float:
@@ -215,6 +305,10 @@ class Detector:
         value = candidate.value
         if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
             return None
+        if rule.literal and not_literal_reason(chunk.text, candidate.start, candidate.end, chunk.path):
+            return None  # code (an expression, a reference), not a value someone typed
+        if rule.context_not_keys and vetoing_key(candidate, chunk):
+            return None  # `start_ms=1714060800000`: the key says what the number is
         verdict = validators.get(rule.validator)(value) if rule.validator else validators.VALID
         if not verdict.ok:
             return None
@@ -236,14 +330,20 @@ class Detector:
         elif rule.context_required or verdict.weak:
             return None
         test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
+        in_test_file = rule.literal and is_test_path(chunk.path)
+        if in_test_file:
+            # A test's own password (`password: "password123"` in a spec) is reported as test
+            # data, listed apart at its confidence; a random-looking literal stays a secret.
+            test_reason = value_written_for_tests(value) or (test_reason and f"{test_reason} in a test file")
         if test_reason is not None:
-            confidence = min(confidence, TEST_DATA_CONFIDENCE)
+            if not in_test_file:
+                confidence = min(confidence, TEST_DATA_CONFIDENCE)
             reasons.append(test_reason)
         return round(confidence, 2), reasons, test_reason is not None, record
 
     def _finding(
         self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str], is_test: bool,
-        fingerprint: bool = True,
+        fingerprint: bool = True, record: tuple[str, str | None] | None = None,
     ) -> Finding:
         rule = candidate.rule
         line, column = lines.position(candidate.start)
@@ -264,6 +364,11 @@ class Detector:
             reasons=reasons,
             test_data=is_test,
         )
+        if is_test and rule.category == "secret":
+            finding.verdict = TEST_DATA  # personal data get theirs from the verdict stage
+            finding.verdict_reasons = [reasons[-1]]
+        if record is not None:  # before the verdict: the column naming a value is part of its context
+            finding.record, finding.column_name = record
         if self.fingerprints and fingerprint:
             _ = finding.fingerprint
         if self.inline_ignore:

@@ -38,13 +38,14 @@ _TOP_KEYS = {
     "validator": str,
     "entropy": (int, float),
     "boundary": bool,
+    "literal": bool,
     "context": dict,
     "confidence": dict,
     "testdata": dict,
     "examples": dict,
 }
 _REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "examples")
-_CONTEXT_KEYS = {"words": list, "window": int, "required": bool}
+_CONTEXT_KEYS = {"words": list, "window": int, "required": bool, "not_keys": list}
 _CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
 _TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
 _EXAMPLE_KEYS = {"positive": list, "negative": list}
@@ -90,9 +91,12 @@ class Rule:
     validator: str | None = None
     entropy: float | None = None
     boundary: bool = True
+    literal: bool = False  # the value must be a literal of its file's syntax (see literals.py)
     context_words: tuple[str, ...] = ()
     context_window: int = DEFAULT_WINDOW
     context_required: bool = False
+    # Words of a key (`start_ms`, `trackingNumber`) that say the value after it is something else.
+    context_not_keys: frozenset[str] = frozenset()
     base_confidence: float = DEFAULT_BASE
     threshold: float = DEFAULT_THRESHOLD
     testdata_values: frozenset[str] = frozenset()
@@ -254,9 +258,13 @@ def parse_rule(data: Any, path: str) -> Rule:
         validator=validator,
         entropy=float(data["entropy"]) if "entropy" in data else None,
         boundary=data.get("boundary", data["category"] == "pii"),
+        literal=data.get("literal", False),
         context_words=tuple(fold(w) for w in _string_list(path, rule_id, "context.words", context.get("words", []))),
         context_window=window,
         context_required=context.get("required", False),
+        context_not_keys=frozenset(
+            fold(w) for w in _string_list(path, rule_id, "context.not_keys", context.get("not_keys", []))
+        ),
         base_confidence=float(confidence.get("base", DEFAULT_BASE)),
         threshold=float(confidence.get("threshold", DEFAULT_THRESHOLD)),
         testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", values)),

@@ -56,3 +56,31 @@ def context_word(candidate: Candidate, chunk: Chunk, column: str | None = None) 
     haystack = fold(f"{context_name(column)}\n{before}\n{after}")
     found = rule.context_regex.search(haystack)
     return found.group(0) if found else None
+
+
+# The key naming a value on its line: `start_ms=`, `"tracking": "`, `colis ` (a log's key=value,
+# JSON, YAML or a label followed by a space).
+_KEY_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*)[\"']?[ \t]*(?:=>|[:=]|[ \t])[ \t]*[\"']?$")
+_KEY_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def key_words_before(candidate: Candidate, chunk: Chunk) -> set[str]:
+    """The words of the key right before the value (`start_ms` -> {start, ms}, `trackingId` ->
+    {tracking, id}), folded; empty when the value has no key on its line."""
+    text = chunk.text
+    line_start = text.rfind("\n", 0, candidate.start) + 1
+    found = _KEY_BEFORE.search(text[max(line_start, candidate.start - 80) : candidate.start])
+    if found is None:
+        return set()
+    return {fold(word) for word in _KEY_WORD.findall(found.group(1))}
+
+
+def vetoing_key(candidate: Candidate, chunk: Chunk) -> str | None:
+    """A word of the value's key that says it is not the rule's identifier (`context.not_keys`)."""
+    if not candidate.rule.context_not_keys:
+        return None
+    words = key_words_before(candidate, chunk)
+    if words & set(candidate.rule.context_words):
+        return None  # `nir_id`: the key names the identifier itself
+    hits = words & candidate.rule.context_not_keys
+    return min(hits) if hits else None

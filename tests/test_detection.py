@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import random
+import string
+
+import pytest
+
 from sondier.chunks import Chunk, CommitInfo
-from sondier.detection import Detector
+from sondier.detection import Detector, _Scored, resolve_overlaps, validator_strength
+from sondier.matching import Candidate
 from sondier.rules import compile_rule, load_rules
 
 
@@ -49,3 +55,74 @@ def test_inline_marker_suppresses_and_policy_can_refuse_it() -> None:
     text = "x = 'jeanne.martin@orange.fr'  # sondier:ignore\n"
     assert email_detector().detect(Chunk(text, "f")).findings[0].suppressed_by == "inline"
     assert email_detector(inline_ignore=False).detect(Chunk(text, "f")).findings[0].suppressed_by is None
+
+
+# ----------------------------------------------------------------------------- one value, one finding
+
+def _detector(*rule_ids: str, **kwargs: object) -> Detector:
+    rules = [compile_rule(r) for r in load_rules() if r.id in rule_ids]
+    return Detector(rules, **kwargs)  # type: ignore[arg-type]
+
+
+# A French IBAN (mod 97 and RIB key valid, generated) whose digits hold a Luhn-valid Visa number.
+IBAN_HOLDING_A_CARD = "FR76 1251 6798 6232 7287 9502 644"
+CARD_INSIDE = "6798 6232 7287 9502 644"
+
+
+def test_card_number_inside_an_iban_is_the_iban() -> None:
+    text = f"IBAN : {IBAN_HOLDING_A_CARD}\n"
+    alone = _detector("payment-card").detect(Chunk(text, "rib.txt")).findings
+    assert [f.value for f in alone] == [CARD_INSIDE]  # the card rule alone reads one in it
+    found = _detector("payment-card", "iban").detect(Chunk(text, "rib.txt")).findings
+    assert [(f.rule_id, f.value) for f in found] == [("iban", IBAN_HOLDING_A_CARD)]
+
+
+def test_email_inside_a_credentials_url_is_the_url() -> None:
+    text = "REDIS_URL=redis://:password@mysql.prod:6379\n"
+    assert _detector("email").detect(Chunk(text, ".env")).findings  # the e-mail rule alone reads one
+    detector = _detector("email", "url-credentials", min_confidence=0.0)
+    found = detector.detect(Chunk(text, ".env")).findings
+    assert [f.rule_id for f in found] == ["url-credentials"]
+    # The URL's password is a placeholder (test data, under the threshold): still no e-mail.
+    assert _detector("email", "url-credentials").detect(Chunk(text, ".env")).findings == []
+
+
+def test_provider_rule_wins_over_generic_on_the_same_value() -> None:
+    rng = random.Random(3)
+    value = "".join(rng.choice(string.hexdigits.lower()[:16]) for _ in range(64))
+    text = f"FC_AS_FS_SECRET={value}\n"
+    found = _detector("franceconnect-client-secret", "generic-api-key").detect(Chunk(text, ".env")).findings
+    assert [f.rule_id for f in found] == ["franceconnect-client-secret"]
+
+
+def _scored(rule_id: str, start: int, end: int, confidence: float = 0.7) -> _Scored:
+    rule = next(compile_rule(r) for r in load_rules() if r.id == rule_id)
+    candidate = Candidate(rule, "x" * (end - start), start, end, start, end)
+    return _Scored(candidate, confidence, [], False)
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "inner_span"),
+    [
+        ("fr-siret", "fr-siren", (0, 11)),  # SIREN 823 165 345 inside SIRET 823 165 345 00013
+        ("fr-siret", "fr-phone", (4, 17)),  # a phone-shaped run of the SIRET's digits
+        ("iban", "fr-nir", (5, 25)),
+        ("iban", "payment-card", (5, 28)),
+        ("url-credentials", "email", (1, 20)),
+    ],
+)
+def test_the_containing_value_wins(outer: str, inner: str, inner_span: tuple[int, int]) -> None:
+    container = _scored(outer, 0, 33, confidence=0.1)
+    contained = _scored(inner, *inner_span, confidence=1.0)
+    for order in ([container, contained], [contained, container]):
+        kept = resolve_overlaps(order)
+        assert [k.candidate.rule.id for k in kept] == [outer]
+
+
+def test_same_span_stronger_validator_wins_and_distinct_values_stay() -> None:
+    generic = _scored("generic-api-key", 10, 40, confidence=0.9)
+    card = _scored("payment-card", 10, 40, confidence=0.6)
+    email = _scored("email", 50, 70)
+    kept = resolve_overlaps([generic, card, email])
+    assert [k.candidate.rule.id for k in kept] == ["payment-card", "email"]
+    assert validator_strength(card.candidate.rule) > validator_strength(generic.candidate.rule)

@@ -77,3 +77,48 @@ def test_no_duplicate_siren_inside_siret_or_tva() -> None:
     text = "SIRET 823 165 345 00013, TVA FR 13 823 165 345, SIREN 823 165 345"
     found = _found(text)
     assert sorted(rule for rule, _ in found) == ["fr-siren", "fr-siret", "fr-tva"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tél. (+33) 5 67 49 90 91", "Tél. (+33) 05 67 49 90 91", "tel: +33 (0)5 67 49 90 91", "tel: (0033) 5 67 49 90 91"],
+)
+def test_international_spellings_of_a_phone(text: str) -> None:
+    found = _found(text)
+    assert [rule for rule, _ in found] == ["fr-phone"]
+    assert found[0][1].endswith("5 67 49 90 91")
+
+
+# A Luhn-valid number outside the issuer table (prefix 31), computed with stdnum.luhn.
+UNKNOWN_ISSUER_CARD = "3123456789012341"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"carte {UNKNOWN_ISSUER_CARD}", f"CB: {UNKNOWN_ISSUER_CARD}", f'"pan": "{UNKNOWN_ISSUER_CARD}"',
+     f"card_number={UNKNOWN_ISSUER_CARD}", f"id;numero_carte\n7;{UNKNOWN_ISSUER_CARD}\n"],
+)  # fmt: skip
+def test_card_with_context_word_from_an_unknown_issuer(text: str) -> None:
+    assert [rule for rule, _ in _found(text)] == ["payment-card"]
+
+
+def test_card_from_an_unknown_issuer_needs_its_context_word() -> None:
+    assert _found(f"ref {UNKNOWN_ISSUER_CARD}") == []
+    assert _found("carte 3123456789012342") == []  # Luhn fails
+
+
+# 1 85 05 78 006 084 91 is a NIR (key valid): a NIR word makes it one, a log key makes it another thing.
+@pytest.mark.parametrize(
+    "key",
+    ["tracking=", "numero_suivi: ", "colis ", "start_ms=", "request_id=", "trace=", '"timestamp": ', "epoch=",
+     "trackingNumber: "],
+)  # fmt: skip
+def test_numbers_explained_by_their_log_key_are_not_nirs(key: str) -> None:
+    assert _found(f"user=3 {key}185057800608491 status=ok") == []
+    assert [rule for rule, _ in _found(f"user=3 nir={185057800608491} status=ok")] == ["fr-nir"]
+
+
+def test_epoch_in_milliseconds_after_ms_key_with_a_nir_word_on_the_line() -> None:
+    # `insee` on the line would vouch for a 13-digit NIR without key; the key says otherwise.
+    assert _found("insee sync start_ms=1850578006084 done") == []
+    assert [rule for rule, _ in _found("insee sync nir=1850578006084 done")] == ["fr-nir"]

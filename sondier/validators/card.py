@@ -81,10 +81,16 @@ def validate(value: str) -> Verdict:
     number = normalize(value)
     if not number.isdigit() or not 12 <= len(number) <= 19:
         return INVALID
-    if not issuer_ok(number) or not luhn.is_valid(number):
+    # ISO/IEC 7812 major industry identifier: 2 to 6 are the card schemes' (1 airlines, 7 petroleum,
+    # 8 telecoms, 9 national use); a Luhn check alone is true of one number in ten.
+    if number[0] not in "23456" or not luhn.is_valid(number):
         return INVALID
     if number in TEST_CARDS or len(set(number[1:-1])) <= 2:
         return Verdict(True, test_data=True, reason="published test card number")
+    if not issuer_ok(number):
+        # Issuers and co-badged schemes outside the short table above exist: with a card
+        # context word (`carte`, `cb`, `pan`, a `numero_carte` column) a Luhn-valid number counts.
+        return Verdict(True, weak=True, reason="Luhn valid, issuer range unknown")
     # Long digit runs are common in numeric test data and hashes: a compact number needs a
     # context word (column `card_number`, "CB", ...); the printed grouping stands alone.
     compact = number == value

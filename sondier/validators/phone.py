@@ -14,6 +14,7 @@ from functools import lru_cache
 from sondier.validators import INVALID, Verdict
 
 _SEPARATORS = re.compile(r"[\s.\-/()\u00a0\u202f]")
+_TRUNK_ZERO = re.compile(r"^\+(33|262|269|590|594|596)0(?=[1-9])")
 _OVERSEAS_REGIONS = ("GP", "GF", "MQ", "RE", "YT")
 _FRENCH_REGIONS = {"FR", "GP", "BL", "MF", "GF", "MQ", "RE", "YT", "PM", "NC", "PF", "WF", "MC"}
 
@@ -30,7 +31,8 @@ def normalize(value: str) -> str:
     compact = _SEPARATORS.sub("", compact)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
-    return compact
+    # `(+33) 05 67 49 90 91`: the national trunk zero kept after the country code.
+    return _TRUNK_ZERO.sub(r"+\1", compact)
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ from sondier.validators import VALID, Verdict
 _TEMPLATE_RE = re.compile(
     r"""
     \$\{[^}]*\}? | \{\{.*?\}\}? | \{%.*?%\} | <[^<>]{1,80}> | %\([\w.-]+\)[sd]
-    | ^\$\(.*\)$ | ^\$[A-Za-z_][\w]*$ | ^%[A-Za-z_][\w]*%$ | \#\{[^}]*\} | ^@[A-Za-z_]+@$
+    | ^\$\(.*\)$ | ^\$[A-Za-z_][\w]*$ | ^%[A-Za-z_][\w.-]*%$ | \#\{[^}]*\} | ^@[A-Za-z_]+@$
     | ^\{[\w.-]*\}$ | ^\[[\w .-]*\]$ | ^:[A-Za-z_]\w*$ | ^process\.env\. | ^os\.environ
     """,
     re.VERBOSE,
@@ -212,6 +212,41 @@ def char_classes(value: str) -> int:
 
 # ----------------------------------------------------------------------------- generic values
 
+_CONSTANT_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # S3_SECRET_ACCESS_KEY: a name
+_EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_WORD_LIST_PIECE_RE = re.compile(r"[a-z]+\d*|\d+")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _is_word_list(value: str) -> bool:
+    """Lower-case words joined by `-`, `_` or `.` (`fr-icon-lock-fill`, `doc-token-123`): a slug,
+    a CSS class, a message key or a descriptive placeholder, not random characters."""
+    pieces = re.split(r"[-_.]+", value.strip("-_."))
+    if len(pieces) < 2 or not all(_WORD_LIST_PIECE_RE.fullmatch(p) for p in pieces):
+        return False
+    words = [p.rstrip("0123456789") for p in pieces if not p.isdigit()]
+    return len(words) >= 2 and all(re.search(r"[aeiouy]", w) for w in words if len(w) > 2)
+
+
+def _says_placeholder(value: str) -> bool:
+    low = value.lower()
+    return any(word in low for word in ("secret", "token", "password", "test", "dev", "demo", "key", "example"))
+
+
+def _code_shaped(value: str) -> str | None:
+    """Why a value is a name rather than a secret (CSS variable, constant, address), or None."""
+    if value.startswith("--"):
+        return "a CSS variable or a command-line option"
+    if _DATE_RE.match(value):
+        return "a date"
+    if value.endswith("..."):
+        return "an elided example (ends with ...)"
+    if value.startswith("eyJ"):
+        return "a JWT or its start: left to the jwt rule"
+    if _CONSTANT_RE.match(value):
+        return "a constant's name"
+    return None
+
 
 def validate_generic_secret(value: str) -> Verdict:
     """A value assigned to a secret-looking name (api_key, token, client_secret...)."""
@@ -232,6 +267,13 @@ def validate_generic_secret(value: str) -> Verdict:
         return Verdict(False, reason="a file path or module name")
     if looks_like_identifier(value):
         return Verdict(False, reason="an identifier or expression, not a value")
+    shaped = _code_shaped(value)
+    if shaped or _EMAIL_RE.match(value):
+        return Verdict(False, reason=shaped or "an e-mail address")
+    if _is_word_list(value):
+        if _says_placeholder(value):
+            return Verdict(True, test_data=True, reason="descriptive placeholder words")
+        return Verdict(False, reason="words joined by separators: a name, not a key")
     if _UUID_RE.match(value):
         # Many ids are UUIDs; some secrets too (Heroku, PISTE...): keep only with context.
         return Verdict(True, weak=True, reason="UUID: reported only with a context word")
@@ -255,7 +297,16 @@ def validate_generic_password(value: str) -> Verdict:
         return Verdict(False, reason="a path or an expression")
     if re.fullmatch(r"[\d.\-_:/ ]+", value) and not value.isdigit():
         return Verdict(False, reason="a version, date or number")
+    shaped = _code_shaped(value)
+    if shaped:
+        return Verdict(False, reason=shaped)
     low = value.lower()
+    if _EMAIL_RE.match(value):
+        return Verdict(True, test_data=True, reason="an e-mail address as password: a test account")
+    if _is_word_list(value):
+        if _says_placeholder(value):
+            return Verdict(True, test_data=True, reason="descriptive placeholder words")
+        return Verdict(True, weak=True, reason="words joined by separators, not a password")
     if low in _PLACEHOLDER_VALUES or low in _WEAK_DEFAULTS:
         return Verdict(True, test_data=True, reason="placeholder or well-known default value")
     if (_CAMEL_RE.match(value) and _has_word_shape(value)) or re.fullmatch(
@@ -276,7 +327,7 @@ def validate_generic_password(value: str) -> Verdict:
 
 
 _TEST_PASSWORD_RE = re.compile(
-    r"(?:test|demo|dev|sample|dummy|fake|example|foo|bar|user|admin|guest|pass)[\W_]*\d{0,6}"
+    r"(?:test|demo|dev|sample|dummy|fake|example|foo|bar|user|admin|guest|pass|key|token)[\W_]*\d{0,6}"
 )
 
 
@@ -301,9 +352,9 @@ def validate_user_password(value: str) -> Verdict:
     password = unquote(password)
     if is_template(password) or is_template(user):
         return Verdict(False, reason="a template reference")
-    if password == user or password.lower() in _PLACEHOLDER_VALUES | _WEAK_DEFAULTS:
+    if password == user or password.lower() in _PLACEHOLDER_VALUES | _WEAK_DEFAULTS or _CONSTANT_RE.match(password):
         return Verdict(True, test_data=True, reason="placeholder or default credentials")
-    if is_placeholder(password):
+    if is_placeholder(password) or _is_test_password(password.lower()):
         return Verdict(True, test_data=True, reason="placeholder password")
     if len(password) < 4:
         return Verdict(False, reason="password too short")
@@ -478,3 +529,65 @@ def validate_private_key(value: str) -> Verdict:
     if kind.startswith("OPENSSH") and b"none" not in decoded[15:40]:
         encrypted = True
     return Verdict(True, reason="passphrase-protected key" if encrypted else "private key")
+
+
+# ----------------------------------------------------------------------------- test values in test files
+
+# Folders and file names of tests, specs, fixtures and seeds (pytest, Jest/Vitest, RSpec, JUnit,
+# PHPUnit, Go, Playwright/Cypress): where developers write the passwords their tests log in with.
+_TEST_PATH_RE = re.compile(
+    r"(?:^|/)(?:tests?|specs?|__tests__|__mocks__|e2e|cypress|playwright|fixtures?|testdata|test[_-]data|"
+    r"testing|seeds?|factories|mocks?|stubs?)/"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*[._-](?:test|spec|e2e|integration|stories)\.[a-z]+|"
+    r"[^/]*(?:Test|Tests|Spec|IT)\.(?:java|kt|php|cs|scala|groovy|swift)|[^/]*_spec\.rb|conftest\.py)$",
+    re.IGNORECASE,
+)
+# Words that say a value was written for a test or an example.
+_TEST_WORDS = (
+    "test", "password", "passwd", "secret", "changeme", "example", "exemple", "sample", "demo", "dummy",
+    "fake", "mock", "motdepasse", "azerty", "qwerty", "admin", "token", "foo", "bar", "local", "dev",
+)  # fmt: skip
+_LEET = str.maketrans("013457@$", "oieastas")
+_WORD_PIECE_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_VOWELS_RE = re.compile(r"[aeiouy]", re.I)
+
+
+def is_test_path(path: str) -> bool:
+    """True for a test, spec, fixture or seed file."""
+    return bool(_TEST_PATH_RE.search(path.replace("\\", "/")))
+
+
+def _deleet(value: str) -> str:
+    """`c0rrecThorse` -> `correcThorse`: digits standing for letters, only between letters."""
+    chars = list(value)
+    for i in range(1, len(chars) - 1):
+        if chars[i - 1].isalpha() and chars[i + 1].isalpha():
+            chars[i] = chars[i].translate(_LEET)
+    return "".join(chars)
+
+
+def _made_of_words(value: str) -> bool:
+    """Word-like pieces and a few digits or signs (`Trackdechets1#`, `MonNouveau2026!`,
+    `1mot2passeSecurise!`): typed by a person. Random strings break into short or vowel-less
+    pieces (`Y67xc6D7XBibZ6r` -> Y, xc, D, X, Bib...)."""
+    text = _deleet(value)
+    pieces = _WORD_PIECE_RE.findall(text)
+    letters = sum(len(p) for p in pieces)
+    digits = sum(c.isdigit() for c in text)
+    if letters < 4 or letters * 2 < len(text) or digits > 6:
+        return False
+    short = [p for p in pieces if len(p) < 3]
+    if len(short) > 1 or len(short) == len(pieces):
+        return False
+    # a quarter of vowels at least, as in words (`Trackdechets`); `sdfadf`, `ZGER` have fewer
+    return all(len(_VOWELS_RE.findall(p)) * 4 >= len(p) for p in pieces if len(p) >= 3)
+
+
+def value_written_for_tests(value: str) -> str | None:
+    """Why a literal found in a test file is a test value (a word, `test`, digits), or None."""
+    low = strip_quotes(value).lower()
+    if any(word in low for word in _TEST_WORDS):
+        return "test value in a test file"
+    if _made_of_words(strip_quotes(value)):
+        return "words and digits in a test file"
+    return None
