@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sondier import validators
 from sondier.chunks import PATH_ORIGIN, Chunk
@@ -14,6 +15,9 @@ from sondier.matching import Candidate, Matcher
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word
 from sondier.suppression.inline import marker_for
+
+if TYPE_CHECKING:
+    from sondier.verdict import Judge
 
 
 @dataclass(slots=True)
@@ -74,7 +78,9 @@ class Detector:
         regex_timeout: float = 5.0,
         fingerprints: bool = True,
         decode: bool = True,
+        judge: Judge | None = None,
     ) -> None:
+        self.judge = judge  # the verdict stage's per-line step; None leaves the category's default
         self.matcher = Matcher(rules, regex_timeout=regex_timeout)
         # Fingerprints cost ~20 ms each by design; computed here they are spread over the
         # workers. When no output or suppression needs them they are not computed at all.
@@ -181,10 +187,14 @@ class Detector:
             reasons.append(f"context word '{word}'")
         elif rule.context_required or verdict.weak:
             return None
-        test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
+        test_reason = (verdict.reason or "test data") if verdict.test_data else test_data_reason(rule, value)
         if test_reason is not None:
-            confidence = min(confidence, TEST_DATA_CONFIDENCE)
-            reasons.append(test_reason)
+            # Personal-data look-alikes keep their confidence: the verdict stage lists them as
+            # test data, counted and visible, instead of hiding them under the threshold.
+            if rule.category != "pii":
+                confidence = min(confidence, TEST_DATA_CONFIDENCE)
+            if test_reason not in reasons:
+                reasons.append(test_reason)
         return round(confidence, 2), reasons, test_reason is not None
 
     def _finding(
@@ -211,7 +221,10 @@ class Detector:
         )
         if self.fingerprints:
             _ = finding.fingerprint
-        if self.inline_ignore:
+        if self.inline_ignore or self.judge is not None:
             text, previous = lines.line_text(candidate.start)
-            finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
+            if self.judge is not None:
+                self.judge.judge(finding, text, previous)
+            if self.inline_ignore:
+                finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
         return finding

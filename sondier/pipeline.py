@@ -49,8 +49,10 @@ def _init_worker(rules: Sequence[Rule] | None, config: Config | None) -> None:
 
 
 def build_detector(rules: Sequence[Rule], config: Config) -> Detector:
+    from sondier.verdict import Judge, lists_for
+
     return Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout, config.fingerprints,
-                    config.decode)
+                    config.decode, judge=Judge(lists_for(config.verdicts)))
 
 
 def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
@@ -207,7 +209,8 @@ def scan_chunks(chunks: Iterable[Chunk], rules: Sequence[Rule], config: Config, 
 
 
 def suppress(result: ScanResult, config: Config) -> None:
-    """Apply allowlists, the ignore file and the baseline; move suppressed findings aside."""
+    """Apply allowlists, the ignore file and the baseline to every finding, whatever its
+    verdict; move suppressed findings aside."""
     from sondier.suppression.allowlist import AllowlistMatcher
 
     AllowlistMatcher(config.allowlist).apply(result.findings)
@@ -230,8 +233,27 @@ def load_selected_rules(config: Config) -> list[Rule]:
     return rules
 
 
+def judge(result: ScanResult, config: Config) -> None:
+    """The verdict stage's record step (each finding got its line's verdict in the workers):
+    runs on every finding, before suppression, so a suppressed e-mail still marks its record."""
+    from sondier.verdict import judge_records, lists_for
+
+    judge_records(result.findings, lists_for(config.verdicts), config.enable)
+
+
+def split_actionable(result: ScanResult) -> None:
+    """Actionable findings (personal, secret) fail the scan; the others are listed apart."""
+    from sondier.verdict import split
+
+    result.findings, annotated = split(result.findings)
+    result.annotated = sorted(result.annotated + annotated, key=Finding.sort_key)
+
+
 def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
+    judge(result, config)
+    # Suppression applies to every finding, whatever its verdict (suppressed ones leave both lists).
     suppress(result, config)
+    split_actionable(result)
     result.duration = time.perf_counter() - started
     return result
 

@@ -31,6 +31,8 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "reasons": list(finding.reasons),
         "test_data": finding.test_data,
+        "verdict": finding.verdict,
+        "verdict_reasons": list(finding.verdict_reasons),
     }
     if finding.commit is not None:
         data["commit"] = finding.commit.sha
@@ -48,6 +50,8 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
 
 
 def summary(result: ScanResult) -> dict[str, Any]:
+    from sondier.verdict import count_by_verdict
+
     findings = result.findings
     return {
         "total": len(findings),
@@ -58,6 +62,8 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "suppressed": len(result.suppressed),
         "suppressed_by": dict(sorted(Counter(str(f.suppressed_by) for f in result.suppressed).items())),
         "below_threshold": result.below_threshold,
+        "annotated": len(result.annotated),
+        "by_verdict": count_by_verdict((result.findings, result.annotated)),
     }
 
 
@@ -77,6 +83,7 @@ def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
             **{k: v for k, v in result.extra.items() if isinstance(v, (str, int, float, bool, list, dict))},
         },
         "findings": [finding_dict(f, options) for f in result.findings],
+        "annotated": [finding_dict(f, options) for f in result.annotated],
         "summary": summary(result),
     }
     if options.show_suppressed:
