@@ -81,6 +81,7 @@ class Detector:
         judge: Judge | None = None,
     ) -> None:
         self.judge = judge  # the verdict stage's per-line step; None leaves the category's default
+        self.built_for: object = None  # the configuration the pipeline built this detector for
         self.matcher = Matcher(rules, regex_timeout=regex_timeout)
         # Fingerprints cost ~20 ms each by design; computed here they are spread over the
         # workers. When no output or suppression needs them they are not computed at all.

@@ -51,8 +51,10 @@ def _init_worker(rules: Sequence[Rule] | None, config: Config | None) -> None:
 def build_detector(rules: Sequence[Rule], config: Config) -> Detector:
     from sondier.verdict import Judge, lists_for
 
-    return Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout, config.fingerprints,
-                    config.decode, judge=Judge(lists_for(config.verdicts)))
+    detector = Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout,
+                        config.fingerprints, config.decode, judge=Judge(lists_for(config.verdicts)))
+    detector.built_for = config  # a later scan with another configuration (lists, threshold) rebuilds it
+    return detector
 
 
 def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
@@ -133,7 +135,7 @@ def _run_batches(
     on_progress: Callable[[_BatchResult], None] | None = None,
 ) -> Iterator[_BatchResult]:
     global _DETECTOR
-    if _DETECTOR is None or _DETECTOR.matcher.rules != list(rules):
+    if _DETECTOR is None or _DETECTOR.matcher.rules != list(rules) or _DETECTOR.built_for != config:
         _DETECTOR = build_detector(rules, config)
     if not parallel or config.effective_jobs <= 1:
         for batch in batches:

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,8 @@ def is_patterned_phone(national: str) -> bool:
     if all(p[0] == p[1] for p in pairs):
         return True  # 06 11 22 33 44
     numbers = [int(p) for p in pairs]
-    if all(b - a == 1 for a, b in zip(numbers, numbers[1:])) or all(a - b == 1 for a, b in zip(numbers, numbers[1:])):
+    steps = {b - a for a, b in pairwise(numbers)}
+    if steps in ({1}, {-1}):
         return True  # 06 01 02 03 04
     body = national[2:]
     return body[:4] == body[4:] or len(set(body)) <= 2
