@@ -43,6 +43,7 @@ class VerdictLists:
     test_words: frozenset[str] = frozenset()
     generic_words: frozenset[str] = frozenset()
     fiction_words: frozenset[str] = frozenset()
+    mail_providers: frozenset[str] = frozenset()
     business_as_personal: bool = False
 
 
@@ -71,6 +72,7 @@ def builtin_lists() -> VerdictLists:
         test_words=frozenset(_lowered(words["test"])),
         generic_words=frozenset(_lowered(words["generic"])),
         fiction_words=frozenset(_lowered(words["fiction"])),
+        mail_providers=frozenset(_lowered(_read("mail-providers.yaml")["values"])),
     )
 
 
@@ -85,6 +87,7 @@ def lists_for(settings: Any) -> VerdictLists:
         test_words=base.test_words | frozenset(_lowered(settings.test_words)),
         generic_words=base.generic_words,
         fiction_words=base.fiction_words,
+        mail_providers=base.mail_providers,
         business_as_personal=settings.business_as_personal,
     )
 
@@ -100,6 +103,7 @@ def _domain_matches(domain: str, patterns: Sequence[str]) -> bool:
 
 
 _TOKENS = re.compile(r"[a-z]+|\d+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Authorship on the value's line: file headers, package metadata, translation headers, trailers.
 _CONTRIBUTOR_LINE = re.compile(
     r"\b(?:authors?|auteurs?|maintainers?|contributors?|contributeurs?|copyright|written\s+by|ecrit\s+par|"
@@ -147,11 +151,13 @@ class Judge:
         return PERSONAL, []
 
     def _email(self, value: str, line: str) -> tuple[str, list[str]]:
-        local, _, domain = value.lower().rpartition("@")
-        test_reason = self._test_address(local, domain)
+        original_local = value.rpartition("@")[0]
+        local, _, domain = _CAMEL.sub(".", value).lower().rpartition("@")
+        folded = fold(line)
+        test_reason = self._test_address(local, domain) or _example_line(folded, original_local, domain)
         if test_reason:
             return TEST_DATA, [test_reason]
-        if _CONTRIBUTOR_LINE.search(fold(line)):
+        if _CONTRIBUTOR_LINE.search(folded):
             return CONTRIBUTOR, ["authorship line (author, copyright, translator...)"]
         if self._is_role(local):
             return PUBLIC_CONTACT, ["role mailbox"]
@@ -175,16 +181,22 @@ class Judge:
         labels = domain.split(".")[:-1]
         if any(label in lists.test_words or _starts_with_word(label, lists.test_words) for label in labels):
             return "test word in the mail domain"
-        if len(labels[-1]) == 1:
-            return "one-letter mail domain"
+        if any(label in lists.fiction_words for label in labels):
+            return "fictional name in the mail domain"
+        if len(labels[-1]) == 1 or labels[-1] in _TOP_LEVEL_WORDS:
+            return "made-up mail domain (one letter, or a top-level name such as com.com)"
+        if local in labels:
+            return "local part repeats the mail domain"
         tokens = _TOKENS.findall(local)
         words = [t for t in tokens if not t.isdigit()]
         if any(w in lists.test_words for w in words) or local in lists.test_words:
             return "test word in the local part"
         if any(w in lists.fiction_words for w in words):
             return "fictional name in the local part"
-        if len(words) == 1 and len(words[0]) == 1 and len(tokens) == 1:
-            return "one-letter local part"
+        if len(tokens) == 1 and len(set(local)) == 1:
+            return "one repeated letter as local part"
+        if local in lists.generic_words and local not in lists.role_local_parts:
+            return "a generic word as local part"
         numbered = len(words) < len(tokens)
         if words and numbered and words[0] in lists.generic_words:
             return "numbered generic account"
@@ -200,12 +212,36 @@ class Judge:
         national = "0" + digits[-9:] if len(digits) >= 9 else digits
         if is_patterned_phone(national):
             return TEST_DATA, ["patterned number"]
+        if _EXAMPLE_LINE.search(fold(line)):
+            return TEST_DATA, ["example, placeholder or validation input on the line"]
         if _TEL_LINK.search(line):
             return PUBLIC_CONTACT, ["number published as a tel: link"]
         folded = fold(line)
         if _is_prose(folded) and _SERVICE_WORDS.search(folded):
             return PUBLIC_CONTACT, ["service number given in prose"]
         return PERSONAL, []
+
+
+_TOP_LEVEL_WORDS = frozenset({"com", "net", "org", "fr", "info", "biz", "eu", "io", "tld", "mail", "email"})
+# A line that shows a value as an example, a form's placeholder or an input of a validation test.
+_EXAMPLE_LINE = re.compile(
+    r"\b(?:e\.g\.|i\.e\.|ie\s*:|ex\s*:|ex\.|par\s+exemple|exemple\s*:|for\s+example|example\s*:|placeholder|"
+    r"be_valid|(?:in)?valid_(?:e?mails?|phones?|numbers?|addresses))\b",
+    re.IGNORECASE,
+)
+
+
+def _example_line(folded_line: str, local: str, domain: str) -> str | None:
+    if _EXAMPLE_LINE.search(folded_line):
+        return "example, placeholder or validation input on the line"
+    label = domain.split(".")[-2] if "." in domain else domain
+    # `create(:user, last_name: "DUTRONC", email: "francis@dutronc.fr")`: a domain made of the
+    # person's name is built for the fixture; nobody's mailbox is at their own surname's domain.
+    if len(label) >= 4 and label != local.lower():
+        without = folded_line.replace(f"{local.lower()}@{domain}", " ")
+        if re.search(rf"(?<![\w.@-]){re.escape(label)}(?![\w.@-])", without):
+            return "mail domain made from a name on the line"
+    return None
 
 
 def _starts_with_word(label: str, words: frozenset[str]) -> bool:
@@ -231,14 +267,14 @@ def is_patterned_phone(national: str) -> bool:
     pairs = [national[i : i + 2] for i in range(2, 10, 2)]
     if max(pairs.count(p) for p in pairs) >= 3:
         return True  # 01 01 01 03, 05 05 05 05 05
-    if all(p[0] == p[1] for p in pairs):
-        return True  # 06 11 22 33 44
+    if sum(p[0] == p[1] for p in pairs) >= 3:
+        return True  # 06 11 22 33 44, 06 98 00 11 22
     numbers = [int(p) for p in pairs]
     steps = {b - a for a, b in pairwise(numbers)}
     if steps in ({1}, {-1}):
         return True  # 06 01 02 03 04
     body = national[2:]
-    return body[:4] == body[4:] or len(set(body)) <= 2
+    return body[:4] == body[4:] or len(set(body)) <= 2 or body.startswith(("123456", "987654"))
 
 
 def _record_key(finding: Finding) -> tuple[str, str, str]:
@@ -247,6 +283,32 @@ def _record_key(finding: Finding) -> tuple[str, str, str]:
 
 
 def judge_records(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str] = ()) -> None:
+    """Verdicts that need the other findings of the scan: organisations' domains, then
+    business identifiers."""
+    _organisation_domains(findings, lists)
+    _business(findings, lists, asked_rules)
+
+
+def _organisation_domains(findings: Sequence[Finding], lists: VerdictLists) -> None:
+    """A domain that holds role mailboxes in the scanned tree (contact@, noreply@) and is not
+    a mailbox provider is an organisation's: its other addresses are its staff's or its
+    services' professional contacts, published with the organisation's code."""
+    organisations: set[str] = set()
+    for finding in findings:
+        if finding.rule_id == "email" and finding.verdict_reasons == ["role mailbox"]:
+            domain = finding.value.rpartition("@")[2].lower()
+            if domain not in lists.mail_providers:
+                organisations.add(domain)
+    if not organisations:
+        return
+    for finding in findings:
+        domain = finding.value.rpartition("@")[2].lower()
+        if finding.rule_id == "email" and finding.verdict == PERSONAL and domain in organisations:
+            finding.verdict = PUBLIC_CONTACT
+            finding.verdict_reasons = ["an organisation's domain (role mailboxes under it in the scanned tree)"]
+
+
+def _business(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str]) -> None:
     """A business identifier is a person's when its record (or, without one, its line) holds a
     person's data, or when the user asked for business identifiers (`--rule fr-siret`,
     `verdicts.business-as-personal`)."""
