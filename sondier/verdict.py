@@ -138,6 +138,8 @@ class Judge:
     def _verdict(self, finding: Finding, line: str) -> tuple[str, list[str]]:
         if finding.test_data:
             return TEST_DATA, [finding.reasons[-1] if finding.reasons else "test data"]
+        if _TEMPLATE_FILE.search(finding.path.rsplit("/", 1)[-1]):
+            return TEST_DATA, ["template file (its name says it is an example)"]
         if finding.rule_id in BUSINESS_RULES:
             return BUSINESS, ["identifies a legal person (business register number)"]
         file_name = finding.path.rsplit("/", 1)[-1]
@@ -168,24 +170,30 @@ class Judge:
         return PERSONAL, []
 
     def _is_role(self, local: str) -> bool:
+        """`contact@`, `contact.cantine@`, `accueil2@`, `servicesocial@` (a role word of six
+        letters or more opening the name)."""
         roles = self.lists.role_local_parts
-        if local in roles:
+        bare = local.rstrip("0123456789")
+        if local in roles or bare in roles:
             return True
-        head = re.split(r"[._+-]", local, maxsplit=1)[0]
-        return head in roles and head != local
+        head = re.split(r"[._+-]", local, maxsplit=1)[0].rstrip("0123456789")
+        if head in roles and head != local:
+            return True
+        return any(len(role) >= 6 and head.startswith(role) for role in roles if role[:1] == head[:1])
 
     def _test_address(self, local: str, domain: str) -> str | None:
         lists = self.lists
         if _domain_matches(domain, lists.disposable_domains):
             return "reserved or disposable mail domain"
         labels = domain.split(".")[:-1]
-        if any(label in lists.test_words or _starts_with_word(label, lists.test_words) for label in labels):
+        label_words = [w for label in labels for w in label.split("-")]
+        if any(w in lists.test_words or _starts_with_word(w, lists.test_words) for w in label_words):
             return "test word in the mail domain"
         if any(label in lists.fiction_words for label in labels):
             return "fictional name in the mail domain"
         if len(labels[-1]) == 1 or labels[-1] in _TOP_LEVEL_WORDS:
             return "made-up mail domain (one letter, or a top-level name such as com.com)"
-        if local in labels:
+        if local in domain.split("."):
             return "local part repeats the mail domain"
         tokens = _TOKENS.findall(local)
         words = [t for t in tokens if not t.isdigit()]
@@ -222,11 +230,13 @@ class Judge:
         return PERSONAL, []
 
 
+# `.env.example`, `config.sample.yml`, `settings.py.dist`: files written to be copied and filled in.
+_TEMPLATE_FILE = re.compile(r"[._-](?:example|sample|dist|template|tpl)(?:\.|$)", re.IGNORECASE)
 _TOP_LEVEL_WORDS = frozenset({"com", "net", "org", "fr", "info", "biz", "eu", "io", "tld", "mail", "email"})
 # A line that shows a value as an example, a form's placeholder or an input of a validation test.
 _EXAMPLE_LINE = re.compile(
-    r"\b(?:e\.g\.|i\.e\.|ie\s*:|ex\s*:|ex\.|par\s+exemple|exemple\s*:|for\s+example|example\s*:|placeholder|"
-    r"be_valid|(?:in)?valid_(?:e?mails?|phones?|numbers?|addresses))\b",
+    r"\b(?:e\.g\.|i\.e\.|ie\s*:|ex\s*:|ex\.\s|par\s+exemple|exemple\s*:|for\s+example|example\s*:)"
+    r"|\b(?:placeholder|be_valid|(?:in)?valid_(?:e?mails?|phones?|numbers?|addresses))\b",
     re.IGNORECASE,
 )
 
@@ -257,7 +267,9 @@ def _is_prose(folded_line: str) -> bool:
 
 
 def is_patterned_phone(national: str) -> bool:
-    """Numbers nobody is given: `0101010103`, `0611223344`, `06 01 02 03 04`, `05 05 05 05 05`."""
+    """Numbers nobody is given: `0101010103`, `0611223344`, `06 01 02 03 04`, `05 05 05 05 05`,
+    `05 57 10 20 30`, `01 90 23 45 67`, `04 72 00 00 01`. Each pattern below has a chance of
+    about 1 in 1,000 or less to occur in an allocated number."""
     if len(national) != 10 or not national.isdigit():
         return False
     from sondier.filters import is_placeholder_number
@@ -270,11 +282,21 @@ def is_patterned_phone(national: str) -> bool:
     if sum(p[0] == p[1] for p in pairs) >= 3:
         return True  # 06 11 22 33 44, 06 98 00 11 22
     numbers = [int(p) for p in pairs]
-    steps = {b - a for a, b in pairwise(numbers)}
-    if steps in ({1}, {-1}):
-        return True  # 06 01 02 03 04
+    for window in (numbers[:3], numbers[1:]):
+        steps = {b - a for a, b in pairwise(window)}
+        if len(steps) == 1 and steps <= {1, -1, 10, -10}:
+            return True  # 10 20 30, 11 12 13
     body = national[2:]
-    return body[:4] == body[4:] or len(set(body)) <= 2 or body.startswith(("123456", "987654"))
+    if body[:4] == body[4:] or len(set(body)) <= 2:
+        return True
+    return _ends_with_run(national, 6) or re.search(r"(\d)\1{4}", body) is not None
+
+
+def _ends_with_run(digits: str, length: int) -> bool:
+    """`01 90 23 45 67`: the number ends with six digits counting up (or down)."""
+    tail = [int(d) for d in digits[-length:]]
+    steps = {b - a for a, b in pairwise(tail)}
+    return steps in ({1}, {-1})
 
 
 def _record_key(finding: Finding) -> tuple[str, str, str]:

@@ -85,8 +85,42 @@ def test_ruby_seed_with_a_placeholder_phone_is_test_data(tmp_path: Path, number:
 
 
 def test_patterned_phone_numbers() -> None:
-    assert all(is_patterned_phone(n) for n in ["0101010103", "0611223344", "0601020304", "0505050505"])
-    assert not any(is_patterned_phone(n) for n in ["0623456718", "0476234518", "0557575000"])
+    assert all(is_patterned_phone(n) for n in ["0101010103", "0611223344", "0601020304", "0505050505",
+                                               "0557102030", "0690111213", "0190234567", "0472000001"])
+    assert not any(is_patterned_phone(n) for n in ["0623456718", "0476234518", "0557575000", "0621127286"])
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        ('<input type="tel" placeholder="06 21 12 72 86">', "test-data"),
+        ("# ie: 05 61 08 37 31", "test-data"),
+        ("expect(build(:convict, phone: '0612458745')).to be_valid", "test-data"),
+        ("accueil2@chrs-laporte.fr", "public-contact"),
+        ("servicesocial@asso-fontaine.fr", "public-contact"),
+        ("ccas@ville-grangier.fr", "public-contact"),
+        ('create(:user, last_name: "DUTRONC", email: "francis@dutronc.fr")', "test-data"),
+        ('username="tim@tim.fr"', "test-data"),
+        ('email: "contactEmail@mail.com"', "test-data"),
+        ('manager_email: "bob@bobby.bob"', "test-data"),
+        ("Tél : 06 21 12 72 86, jeanne.martin@orange.fr", "personal"),
+    ],
+)
+def test_verdict_of_a_line(tmp_path: Path, line: str, verdict: str) -> None:
+    verdicts = _verdicts(tmp_path, "app/page.txt", line + "\n")
+    assert verdicts and {v for *_, v in verdicts} == {verdict}
+
+
+def test_template_files_are_test_data(tmp_path: Path) -> None:
+    assert _verdicts(tmp_path, ".env.example", f"ADMIN_EMAIL={PERSON_MAIL}\n") == [
+        ("email", PERSON_MAIL, "test-data")]
+
+
+def test_other_addresses_under_an_organisations_domain(tmp_path: Path) -> None:
+    content = "support@cabinet-roux.fr\njeanne.martin@cabinet-roux.fr\npaul.roux@gmail.com\ncontact.asso@gmail.com\n"
+    verdicts = {value: verdict for _, value, verdict in _verdicts(tmp_path, "a.txt", content)}
+    assert verdicts["jeanne.martin@cabinet-roux.fr"] == "public-contact"
+    assert verdicts["paul.roux@gmail.com"] == "personal"  # a mailbox provider is nobody's organisation
 
 
 @pytest.mark.parametrize(
@@ -162,9 +196,9 @@ def test_business_identifiers_when_asked_for(tmp_path: Path) -> None:
 
 
 def test_configuration_extends_the_lists(tmp_path: Path) -> None:
-    content = "Écrire à jeanne.martin@mairie-exemple.fr ou à guichet@orange.fr\n"
+    content = "Écrire à jeanne.martin@cabinet-roux.fr ou à astreinte@orange.fr\n"
     assert {v for *_, v in _verdicts(tmp_path, "a.txt", content)} == {"personal"}
-    settings = VerdictSettings(public_domains=("mairie-exemple.fr",), role_local_parts=("guichet",))
+    settings = VerdictSettings(public_domains=("cabinet-roux.fr",), role_local_parts=("astreinte",))
     assert {v for *_, v in _verdicts(tmp_path, "a.txt", content, verdicts=settings)} == {"public-contact"}
 
 
