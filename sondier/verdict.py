@@ -108,7 +108,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _CONTRIBUTOR_LINE = re.compile(
     r"\b(?:authors?|auteurs?|maintainers?|contributors?|contributeurs?|copyright|written\s+by|ecrit\s+par|"
     r"created\s+by|modified\s+by|ported\s+by|thanks\s+to|last-translator|language-team|report-msgid-bugs-to|"
-    r"signed-off-by|co-authored-by|reviewed-by|acked-by|reported-by|tested-by|committer|developers?)\b"
+    r"signed-off-by|co-authored-by|reviewed-by|acked-by|reported-by|tested-by|committer|developers?|"
+    r"(?:section|module|code)author|contributed\s+by|modifications\s+by|maintained\s+by|patch\s+by|"
+    r"original\s+(?:code\s+)?by|implemented\s+by|based\s+on|courtesy\s+of|credits?|wrote)\b"
     r"|\(c\)|©|__(?:author|email|maintainer|credits)__|@author\b",
     re.IGNORECASE,
 )
@@ -117,6 +119,12 @@ _SERVICE_WORDS = re.compile(
     r"\b(?:appele[rz]|appel|composez|contacte[rz]|joindre|joignable|standard|hotline|permanence|assistance|"
     r"support|accueil|secretariat|service|plateforme|equipe|nous|notre|numero\s+vert|lundi|vendredi|horaires?|"
     r"call|dial|helpline|customer|office|mairie|prefecture|guichet)\b"
+)
+# A comment line (`#`, `//`, `/*`, ` * `, `--`, `;`, `%`) naming someone the RFC 5322 way:
+# `Jeanne Martin <jm@x.fr>` or `jm@x.fr (Jeanne Martin)`: code crediting its authors.
+_CREDIT_COMMENT = re.compile(r"\s*(?:#|//|/\*|\*|--|;|%|\.\.)")
+_NAMED_ADDRESS = re.compile(
+    r"[A-Z][\w'-]+(?:\s+[A-Z][\w.'-]*)+\s*<[^<>@\s]+@[^<>\s]+>|[^\s()]+@[^\s()]+\s+\([A-Z][\w'-]+(?:\s+[\w.'-]+)+\)"
 )
 _PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
 _TEL_LINK = re.compile(r"tel:\s*\+?[\d .\-()]+", re.IGNORECASE)
@@ -161,6 +169,8 @@ class Judge:
             return TEST_DATA, [test_reason]
         if _CONTRIBUTOR_LINE.search(folded):
             return CONTRIBUTOR, ["authorship line (author, copyright, translator...)"]
+        if _CREDIT_COMMENT.match(line) and _NAMED_ADDRESS.search(line):
+            return CONTRIBUTOR, ["a person credited by name in a code comment"]
         if self._is_role(local):
             return PUBLIC_CONTACT, ["role mailbox"]
         if self._generic_only(local):

@@ -270,3 +270,21 @@ def test_suppression_applies_to_annotated_findings(tmp_path: Path) -> None:
     (tmp_path / ".sondier.yml").write_text("allowlist:\n  paths: [AUTHORS]\n", encoding="utf-8")
     report = json.loads(run_sondier(["scan", str(tmp_path), "--format", "json"]).stdout)
     assert report["annotated"] == [] and report["summary"]["suppressed"] == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["# Michael Martin <m.martin@lab.example.org> wrote:",
+     "# Added the POP3_SSL class. Hector Martin <hmartin@mrbook.org> Aug 2003",
+     "   .. sectionauthor:: Juan Reyna <reyna@us.es>",
+     "# Modules contributed by BasSw (bassw@gmail.com)",
+     " * Written by Jeanne Martin (jeanne.martin@orange.fr)"],
+)
+def test_people_credited_in_code_comments_are_contributors(tmp_path: Path, line: str) -> None:
+    verdicts = _verdicts(tmp_path, "lib/module.py", line + "\n")
+    assert {v for *_, v in verdicts} <= {"contributor", "test-data"} and verdicts
+
+
+def test_an_address_in_a_comment_without_a_name_stays_personal(tmp_path: Path) -> None:
+    assert _verdicts(tmp_path, "lib/module.py", f"# user {PERSON_MAIL} failed twice\n") == [
+        ("email", PERSON_MAIL, "personal")]
