@@ -155,10 +155,14 @@ class Judge:
         if pattern is not None:
             return CONTRIBUTOR, [f"authorship file ({pattern})"]
         if finding.rule_id == "email":
-            return self._email(finding.value, line)
-        if finding.rule_id == "fr-phone":
-            return self._phone(finding.value, line)
-        return PERSONAL, []
+            verdict, reasons = self._email(finding.value, line)
+        elif finding.rule_id == "fr-phone":
+            verdict, reasons = self._phone(finding.value, line)
+        else:
+            return PERSONAL, []
+        if verdict == PERSONAL and _names_an_organisation(finding.column_name or _key_before(line, finding.column)):
+            return PUBLIC_CONTACT, ["the key names an organisation's contact (company, structure...)"]
+        return verdict, reasons
 
     def _email(self, value: str, line: str) -> tuple[str, list[str]]:
         original_local = value.rpartition("@")[0]
@@ -262,6 +266,26 @@ def _example_line(folded_line: str, local: str, domain: str) -> str | None:
         if re.search(rf"(?<![\w.@-]){re.escape(label)}(?![\w.@-])", without):
             return "mail domain made from a name on the line"
     return None
+
+
+_KEY_BEFORE = re.compile(r"""([A-Za-z_][\w-]*)["']?\s*(?:=>|:|=)\s*["']?$""")
+_ORGANISATION_KEY = re.compile(
+    r"\b(?:company|companies|entreprise|societe|organisation|organization|orga|structure|etablissement|business|"
+    r"vendor|supplier|fournisseur|operateur|operator|feed|mairie|collectivite|association|asso|partner|partenaire)\b"
+)
+
+
+def _key_before(line: str, column: int) -> str | None:
+    """`emitterCompanyPhone: "06..."`, `'company_mail' => '...'`: the key naming the value."""
+    found = _KEY_BEFORE.search(line[: max(column - 1, 0)])
+    return found.group(1) if found else None
+
+
+def _names_an_organisation(key: str | None) -> bool:
+    if not key:
+        return False
+    words = _CAMEL.sub(" ", key).replace("_", " ").replace("-", " ")
+    return _ORGANISATION_KEY.search(fold(words)) is not None
 
 
 def _starts_with_word(label: str, words: frozenset[str]) -> bool:

@@ -288,3 +288,17 @@ def test_people_credited_in_code_comments_are_contributors(tmp_path: Path, line:
 def test_an_address_in_a_comment_without_a_name_stays_personal(tmp_path: Path) -> None:
     assert _verdicts(tmp_path, "lib/module.py", f"# user {PERSON_MAIL} failed twice\n") == [
         ("email", PERSON_MAIL, "personal")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['emitterCompanyPhone: "06 21 12 72 86",', "'company_mail' => 'jeanne.martin@orange.fr',",
+     'structure_email = "jeanne.martin@orange.fr"', '"feed_contact_email": "jeanne.martin@orange.fr"'],
+)
+def test_a_key_naming_an_organisation_makes_a_public_contact(tmp_path: Path, line: str) -> None:
+    assert {v for *_, v in _verdicts(tmp_path, "src/factories.ts", line + "\n")} == {"public-contact"}
+
+
+def test_a_key_naming_a_person_stays_personal(tmp_path: Path) -> None:
+    line = 'occupantPhone: "06 21 12 72 86", mail_occupant: "jeanne.martin@orange.fr"'
+    assert {v for *_, v in _verdicts(tmp_path, "src/factories.ts", line + "\n")} == {"personal"}
