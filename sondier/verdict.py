@@ -193,6 +193,8 @@ class Judge:
         head = re.split(r"[._+-]", local, maxsplit=1)[0].rstrip("0123456789")
         if head in roles and head != local:
             return True
+        if any(local.startswith(role + sep) for role in roles if "-" in role for sep in "-._"):
+            return True  # ne-pas-repondre-grc@
         return any(len(role) >= 6 and head.startswith(role) for role in roles if role[:1] == head[:1])
 
     def _test_address(self, local: str, domain: str) -> str | None:
@@ -249,7 +251,7 @@ _TEMPLATE_FILE = re.compile(r"[._-](?:example|sample|dist|template|tpl)(?:\.|$)"
 _TOP_LEVEL_WORDS = frozenset({"com", "net", "org", "fr", "info", "biz", "eu", "io", "tld", "mail", "email"})
 # A line that shows a value as an example, a form's placeholder or an input of a validation test.
 _EXAMPLE_LINE = re.compile(
-    r"\b(?:e\.g\.|i\.e\.|ie\s*:|ex\s*:|ex\.\s|par\s+exemple|exemple\s*:|for\s+example|example\s*:)"
+    r"\b(?:e\.g\.|i\.e\.|ie\s*:|ex\s*:|ex\.\s|par\s+exemple|for\s+example|examples?[\"']?\s*[:=]|exemples?\s*:)"
     r"|\b(?:placeholder|be_valid|(?:in)?valid_(?:e?mails?|phones?|numbers?|addresses))\b",
     re.IGNORECASE,
 )
@@ -315,6 +317,8 @@ def is_patterned_phone(national: str) -> bool:
         return True  # 01 01 01 03, 05 05 05 05 05
     if sum(p[0] == p[1] for p in pairs) >= 3:
         return True  # 06 11 22 33 44, 06 98 00 11 22
+    if pairs[0] == pairs[1] and pairs[2] == pairs[3]:
+        return True  # 01 30 30 04 04
     numbers = [int(p) for p in pairs]
     for window in (numbers[:3], numbers[1:]):
         steps = {b - a for a, b in pairwise(window)}

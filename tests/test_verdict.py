@@ -103,6 +103,9 @@ def test_patterned_phone_numbers() -> None:
         ('username="tim@tim.fr"', "test-data"),
         ('email: "contactEmail@mail.com"', "test-data"),
         ('manager_email: "bob@bobby.bob"', "test-data"),
+        ('"example": "johnny@laposte.net",', "test-data"),
+        ('from: ["ne-pas-repondre-grc@hauts-de-seine.fr"],', "public-contact"),
+        ('jean = create(:user, phone_number: "01 30 30 04 04")', "test-data"),
         ("Tél : 06 21 12 72 86, jeanne.martin@orange.fr", "personal"),
     ],
 )
