@@ -151,7 +151,7 @@ class Detector:
         scored = self._score(candidate, chunk, outer)
         if scored is None:
             return
-        confidence, reasons, is_test = scored
+        confidence, reasons, test_reason = scored
         rule = candidate.rule
         threshold = rule.threshold if self.min_confidence is None else self.min_confidence
         if confidence < threshold:
@@ -162,11 +162,11 @@ class Detector:
             reasons.append(f"decoded from {place.kind}")
             candidate = Candidate(rule, candidate.value, place.start, place.end, place.start, place.end)
             chunk = outer_chunk
-        result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, is_test))
+        result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, test_reason))
 
     def _score(
         self, candidate: Candidate, chunk: Chunk, outer: tuple[Chunk, Encoded] | None = None
-    ) -> tuple[float, list[str], bool] | None:
+    ) -> tuple[float, list[str], str | None] | None:
         rule = candidate.rule
         value = candidate.value
         if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
@@ -196,10 +196,11 @@ class Detector:
                 confidence = min(confidence, TEST_DATA_CONFIDENCE)
             if test_reason not in reasons:
                 reasons.append(test_reason)
-        return round(confidence, 2), reasons, test_reason is not None
+        return round(confidence, 2), reasons, test_reason
 
     def _finding(
-        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str], is_test: bool
+        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str],
+        test_reason: str | None
     ) -> Finding:
         rule = candidate.rule
         line, column = lines.position(candidate.start)
@@ -218,7 +219,9 @@ class Detector:
             value=candidate.value,
             commit=chunk.commit,
             reasons=reasons,
-            test_data=is_test,
+            test_data=test_reason is not None,
+            # Why it is test data, for the verdict stage (the reasons also hold context words).
+            verdict_reasons=[test_reason] if test_reason else [],
         )
         if self.fingerprints:
             _ = finding.fingerprint

@@ -145,7 +145,7 @@ class Judge:
 
     def _verdict(self, finding: Finding, line: str) -> tuple[str, list[str]]:
         if finding.test_data:
-            return TEST_DATA, [finding.reasons[-1] if finding.reasons else "test data"]
+            return TEST_DATA, list(finding.verdict_reasons) or ["test data"]
         if _TEMPLATE_FILE.search(finding.path.rsplit("/", 1)[-1]):
             return TEST_DATA, ["template file (its name says it is an example)"]
         if finding.rule_id in BUSINESS_RULES:

@@ -305,3 +305,9 @@ def test_a_key_naming_an_organisation_makes_a_public_contact(tmp_path: Path, lin
 def test_a_key_naming_a_person_stays_personal(tmp_path: Path) -> None:
     line = 'occupantPhone: "06 21 12 72 86", mail_occupant: "jeanne.martin@orange.fr"'
     assert {v for *_, v in _verdicts(tmp_path, "src/factories.ts", line + "\n")} == {"personal"}
+
+
+def test_test_data_reason_is_the_test_signal_not_the_context_word(tmp_path: Path) -> None:
+    (tmp_path / "users.csv").write_text("nom,email\nMartin,jeanne@example.org\n", encoding="utf-8")
+    [finding] = _scan(tmp_path)[1]
+    assert finding.verdict_reasons == ["reserved documentation domain"]
