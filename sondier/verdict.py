@@ -140,6 +140,8 @@ class Judge:
         if finding.category != "pii":
             return  # secrets keep their verdict (the secret rules decide about test passwords)
         verdict, reasons = self._verdict(finding, line)
+        if verdict == PERSONAL and finding.rule_id == "email" and _credited_above(line, finding.value, previous):
+            verdict, reasons = CONTRIBUTOR, ["authorship line above an address standing alone"]
         finding.verdict = verdict
         finding.verdict_reasons = reasons
 
@@ -275,6 +277,14 @@ _ORGANISATION_KEY = re.compile(
     r"\b(?:company|companies|entreprise|societe|organisation|organization|orga|structure|etablissement|business|"
     r"vendor|supplier|fournisseur|operateur|operator|feed|mairie|collectivite|association|asso|partner|partenaire)\b"
 )
+
+
+def _credited_above(line: str, value: str, previous: str | None) -> bool:
+    """`-- Please send comments ... to the author: --` then `--   mfc@uk.ibm.com   --`: a file
+    header naming its author on the line above an address that stands alone on its line."""
+    if previous is None or not _CONTRIBUTOR_LINE.search(fold(previous)):
+        return False
+    return not re.search(r"\w", line.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
 
 
 def _key_before(line: str, column: int) -> str | None:

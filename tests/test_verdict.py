@@ -311,3 +311,10 @@ def test_test_data_reason_is_the_test_signal_not_the_context_word(tmp_path: Path
     (tmp_path / "users.csv").write_text("nom,email\nMartin,jeanne@example.org\n", encoding="utf-8")
     [finding] = _scan(tmp_path)[1]
     assert finding.verdict_reasons == ["reserved documentation domain"]
+
+
+def test_an_address_alone_below_an_authorship_line_is_a_contributor(tmp_path: Path) -> None:
+    header = "-- Please send comments, suggestions, and corrections to the author: --\n--   m.martin@lab.fr   --\n"
+    assert _verdicts(tmp_path, "data/base.decTest", header) == [("email", "m.martin@lab.fr", "contributor")]
+    assert _verdicts(tmp_path, "data/base.decTest", f"-- author --\nsent to {PERSON_MAIL}\n") == [
+        ("email", PERSON_MAIL, "personal")]
