@@ -120,7 +120,8 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
             raise click.UsageError("--staged and --diff take no path arguments (use --path to filter)")
         git_mode = bool(modes)
         root = _repository_root(Path(opts["repo"])) if git_mode else Path.cwd()
-        config = build_config(root, **opts)
+        # Report paths stay relative to `root`; the configuration belongs to the scanned tree.
+        config = build_config(root if git_mode else _scanned_tree_root(targets), **opts).with_overrides(root=root)
         targets_list = parse_reports(opts["formats"], opts["output"], opts["reports"])
         # The terminal report shows no fingerprint: skip their deliberate cost unless a report
         # or a suppression file needs them.
@@ -133,7 +134,8 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         if opts["report_unused_ignores"]:
             _print_unused_ignores(result)
         options = ReportOptions(show_values=opts["show_values"], show_suppressed=opts["show_suppressed"],
-                                color=opts["color"], root=str(root), extra=report_extra(opts))
+                                show_all=opts["show_all"], color=opts["color"], root=str(root),
+                                extra=report_extra(opts))
         if opts["quiet"] and not result.findings and not result.errors:
             targets_list = [(n, p) for n, p in targets_list if p is not None]
         write_reports(result, targets_list, options)
@@ -155,6 +157,19 @@ def _repository_root(path: Path) -> Path:
     from sondier.sources.git import open_repository
 
     return open_repository(path.resolve()).root
+
+
+def _scanned_tree_root(targets: tuple[str, ...]) -> Path:
+    """Where `scan PATH` reads its configuration: the top of the git work tree holding PATH,
+    or PATH itself, so that scanning someone else's tree never applies the current folder's
+    allowlists (nor theirs to ours). Several targets, files and stdin keep the current folder."""
+    if len(targets) != 1 or targets[0] == "-" or not Path(targets[0]).is_dir():
+        return Path.cwd()
+    folder = Path(targets[0]).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
 def _print_unused_ignores(result: Any) -> None:

@@ -92,6 +92,9 @@ def report_options(func: F) -> F:
                      help="Also write a report in FORMAT to PATH; repeatable (e.g. sarif=sondier.sarif)."),
         click.option("--show-values", is_flag=True, help="Print the full values found (never the default)."),
         click.option("--show-suppressed", is_flag=True, help="List suppressed findings too."),
+        click.option("--show-all", is_flag=True,
+                     help="List the findings that do not fail (public contacts, contributors, business "
+                          "identifiers, test data) too, marked with their verdict."),
         click.option("--report-unused-ignores", is_flag=True, help="List ignore-file entries that matched nothing."),
         click.option("--exit-code", type=click.IntRange(0, 255), default=EXIT_FINDINGS, show_default=True,
                      help="Exit code when findings are reported."),

@@ -28,6 +28,18 @@ class Allowlist:
 
 
 @dataclass(frozen=True)
+class VerdictSettings:
+    """Additions to the verdict lists (sondier/verdicts/*.yaml) and the business switch."""
+
+    public_domains: tuple[str, ...] = ()
+    role_local_parts: tuple[str, ...] = ()
+    disposable_domains: tuple[str, ...] = ()
+    contributor_files: tuple[str, ...] = ()
+    test_words: tuple[str, ...] = ()
+    business_as_personal: bool = False  # SIREN/SIRET/TVA fail the scan like a person's data
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
     config_file: Path | None = None
@@ -43,6 +55,7 @@ class Config:
     baseline: Path | None = None
     ignore_file: Path | None = None
     allowlist: Allowlist = field(default_factory=Allowlist)
+    verdicts: VerdictSettings = field(default_factory=VerdictSettings)
     show_values: bool = False
     ignore_errors: bool = False
     regex_timeout: float = 5.0
@@ -125,8 +138,31 @@ def _allowlist(data: Any, where: str, nested: bool = True) -> Allowlist:
     )
 
 
+_VERDICT_LISTS = ("public-domains", "role-local-parts", "disposable-domains", "contributor-files", "test-words")
+
+
+def _verdict_settings(data: Any, where: str) -> VerdictSettings:
+    """`verdicts:` keys are written with dashes like the rest of the file; underscores are
+    accepted too (`public_domains`)."""
+    _expect(data, dict, where)
+    normalized = {str(key).replace("_", "-"): value for key, value in data.items()}
+    _check_keys(normalized, set(_VERDICT_LISTS) | {"business-as-personal"}, where)
+    values: dict[str, Any] = {}
+    for key in _VERDICT_LISTS:
+        if key in normalized:
+            items = _strings(normalized[key], f"{where}.{key}")
+            if any(not item.strip() for item in items):
+                raise ConfigError(f"{where}.{key}: empty entries are not allowed")
+            values[key.replace("-", "_")] = items
+    if "business-as-personal" in normalized:
+        values["business_as_personal"] = _expect(normalized["business-as-personal"], bool,
+                                                 f"{where}.business-as-personal")
+    return VerdictSettings(**values)
+
+
 _TOP = {"rules", "exclude", "max-file-size", "min-confidence", "jobs", "follow-symlinks", "inline-ignore",
-        "baseline", "ignore-file", "allowlist", "regex-timeout", "decode", "exports"}
+        "baseline", "ignore-file", "allowlist", "regex-timeout", "decode", "verdicts",
+        "exports"}
 
 
 def from_mapping(data: Any, source: Path, root: Path) -> Config:
@@ -166,6 +202,8 @@ def from_mapping(data: Any, source: Path, root: Path) -> Config:
             values[attr] = root / _expect(data[key], str, f"{where}: {key}")
     if "allowlist" in data:
         values["allowlist"] = _allowlist(data["allowlist"], f"{where}: allowlist")
+    if "verdicts" in data:
+        values["verdicts"] = _verdict_settings(data["verdicts"], f"{where}: verdicts")
     if "exports" in data:
         values["export_threshold"] = _export_threshold(data["exports"], f"{where}: exports")
     return Config(**values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sondier import validators
 from sondier.chunks import PATH_ORIGIN, Chunk
@@ -25,6 +26,9 @@ RECORD_BOOST = 0.15
 # Identifiers of legal persons: beside personal data they do not make a record richer (whether
 # they are themselves a person's is the verdict stage's question).
 LEGAL_PERSON_RULES = frozenset({"fr-siren", "fr-siret", "fr-tva"})
+
+if TYPE_CHECKING:
+    from sondier.verdict import Judge
 
 
 @dataclass(slots=True)
@@ -83,7 +87,7 @@ class _Scored:
     candidate: Candidate
     confidence: float
     reasons: list[str]
-    is_test: bool
+    test_reason: str | None
     record: Record | None = None
 
 
@@ -163,7 +167,10 @@ class Detector:
         regex_timeout: float = 5.0,
         fingerprints: bool = True,
         decode: bool = True,
+        judge: Judge | None = None,
     ) -> None:
+        self.judge = judge  # the verdict stage's per-line step; None leaves the category's default
+        self.built_for: object = None  # the configuration the pipeline built this detector for
         self.matcher = Matcher(rules, regex_timeout=regex_timeout)
         # Fingerprints cost ~20 ms each by design; computed here they are spread over the
         # workers. When no output or suppression needs them they are not computed at all.
@@ -246,8 +253,9 @@ class Detector:
         self, result: Detected, item: _Scored, chunk: Chunk, lines: _Lines, records: Records, pending: list[Finding],
         outer: tuple[Chunk, Encoded] | None = None,
     ) -> None:
-        candidate, confidence, reasons, is_test, record = (item.candidate, item.confidence, item.reasons,
-                                                           item.is_test, item.record)
+        candidate, confidence, reasons, test_reason, record = (item.candidate, item.confidence, item.reasons,
+                                                               item.test_reason, item.record)
+        is_test = test_reason is not None
         rule = candidate.rule
         threshold = self._threshold(rule)
         if confidence < threshold and (record is None or rule.category != "pii" or is_test):
@@ -262,7 +270,7 @@ class Detector:
         # (and its fingerprint, slow by design, computed only if it is reported).
         reported = confidence >= threshold
         in_record = (records.record_id(record), record.key) if record is not None else None
-        finding = self._finding(candidate, chunk, lines, confidence, reasons, is_test, fingerprint=reported,
+        finding = self._finding(candidate, chunk, lines, confidence, reasons, test_reason, fingerprint=reported,
                                 record=in_record)
         (result.findings if reported else pending).append(finding)
 
@@ -300,7 +308,7 @@ class Detector:
 
     def _score(
         self, candidate: Candidate, chunk: Chunk, outer: tuple[Chunk, Encoded] | None, records: Records,
-    ) -> tuple[float, list[str], bool, Record | None] | None:
+    ) -> tuple[float, list[str], str | None, Record | None] | None:
         rule = candidate.rule
         value = candidate.value
         if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
@@ -329,21 +337,25 @@ class Detector:
             reasons.append(f"context word '{word}'")
         elif rule.context_required or verdict.weak:
             return None
-        test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
+        test_reason = (verdict.reason or "test data") if verdict.test_data else test_data_reason(rule, value)
         in_test_file = rule.literal and is_test_path(chunk.path)
         if in_test_file:
             # A test's own password (`password: "password123"` in a spec) is reported as test
             # data, listed apart at its confidence; a random-looking literal stays a secret.
             test_reason = value_written_for_tests(value) or (test_reason and f"{test_reason} in a test file")
         if test_reason is not None:
-            if not in_test_file:
+            # Personal-data look-alikes and a test file's own secrets keep their confidence: the
+            # verdict stage lists them as test data, counted and visible, instead of hiding them
+            # under the threshold.
+            if rule.category != "pii" and not in_test_file:
                 confidence = min(confidence, TEST_DATA_CONFIDENCE)
-            reasons.append(test_reason)
-        return round(confidence, 2), reasons, test_reason is not None, record
+            if test_reason not in reasons:
+                reasons.append(test_reason)
+        return round(confidence, 2), reasons, test_reason, record
 
     def _finding(
-        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str], is_test: bool,
-        fingerprint: bool = True, record: tuple[str, str | None] | None = None,
+        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str],
+        test_reason: str | None, fingerprint: bool = True, record: tuple[str, str | None] | None = None,
     ) -> Finding:
         rule = candidate.rule
         line, column = lines.position(candidate.start)
@@ -362,16 +374,20 @@ class Detector:
             value=candidate.value,
             commit=chunk.commit,
             reasons=reasons,
-            test_data=is_test,
+            test_data=test_reason is not None,
+            # Why it is test data, for the verdict stage (the reasons also hold context words).
+            verdict_reasons=[test_reason] if test_reason else [],
         )
-        if is_test and rule.category == "secret":
+        if test_reason is not None and rule.category == "secret":
             finding.verdict = TEST_DATA  # personal data get theirs from the verdict stage
-            finding.verdict_reasons = [reasons[-1]]
         if record is not None:  # before the verdict: the column naming a value is part of its context
             finding.record, finding.column_name = record
         if self.fingerprints and fingerprint:
             _ = finding.fingerprint
-        if self.inline_ignore:
+        if self.inline_ignore or self.judge is not None:
             text, previous = lines.line_text(candidate.start)
-            finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
+            if self.judge is not None:
+                self.judge.judge(finding, text, previous)
+            if self.inline_ignore:
+                finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
         return finding

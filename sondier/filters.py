@@ -1,7 +1,9 @@
 """Test-data signals: documented example values, placeholders, low-entropy strings.
 
-A candidate that looks like test data is kept with a very low confidence (hidden by default,
-visible with --min-confidence 0) rather than dropped, so nothing disappears silently."""
+A personal-data candidate that looks like test data keeps its confidence and gets the
+`test-data` verdict (sondier/verdict.py): counted and listed apart, never failing. A secret
+that looks like test data is kept with a very low confidence (hidden by default, visible with
+--min-confidence 0). Nothing disappears silently."""
 
 from __future__ import annotations
 

@@ -50,8 +50,12 @@ def _init_worker(rules: Sequence[Rule] | None, config: Config | None) -> None:
 
 
 def build_detector(rules: Sequence[Rule], config: Config) -> Detector:
-    return Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout, config.fingerprints,
-                    config.decode)
+    from sondier.verdict import Judge, lists_for
+
+    detector = Detector(rules, config.min_confidence, config.inline_ignore, config.regex_timeout,
+                        config.fingerprints, config.decode, judge=Judge(lists_for(config.verdicts)))
+    detector.built_for = config  # a later scan with another configuration (lists, threshold) rebuilds it
+    return detector
 
 
 def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
@@ -132,7 +136,7 @@ def _run_batches(
     on_progress: Callable[[_BatchResult], None] | None = None,
 ) -> Iterator[_BatchResult]:
     global _DETECTOR
-    if _DETECTOR is None or _DETECTOR.matcher.rules != list(rules):
+    if _DETECTOR is None or _DETECTOR.matcher.rules != list(rules) or _DETECTOR.built_for != config:
         _DETECTOR = build_detector(rules, config)
     if not parallel or config.effective_jobs <= 1:
         for batch in batches:
@@ -208,7 +212,8 @@ def scan_chunks(chunks: Iterable[Chunk], rules: Sequence[Rule], config: Config, 
 
 
 def suppress(result: ScanResult, config: Config) -> None:
-    """Apply allowlists, the ignore file and the baseline; move suppressed findings aside."""
+    """Apply allowlists, the ignore file and the baseline to every finding, whatever its
+    verdict; move suppressed findings aside."""
     from sondier.suppression.allowlist import AllowlistMatcher
 
     AllowlistMatcher(config.allowlist).apply(result.findings)
@@ -231,11 +236,30 @@ def load_selected_rules(config: Config) -> list[Rule]:
     return rules
 
 
+def judge(result: ScanResult, config: Config) -> None:
+    """The verdict stage's record step (each finding got its line's verdict in the workers):
+    runs on every finding, before suppression, so a suppressed e-mail still marks its record."""
+    from sondier.verdict import judge_records, lists_for
+
+    judge_records(result.findings, lists_for(config.verdicts), config.enable)
+
+
+def split_actionable(result: ScanResult) -> None:
+    """Actionable findings (personal, secret) fail the scan; the others are listed apart."""
+    from sondier.verdict import split
+
+    result.findings, annotated = split(result.findings)
+    result.annotated = sorted(result.annotated + annotated, key=Finding.sort_key)
+
+
 def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
+    judge(result, config)
+    # Suppression applies to every finding, whatever its verdict (suppressed ones leave both lists).
+    suppress(result, config)
+    split_actionable(result)
+    # On the final, actionable findings: a baseline of individual values still applies above.
     from sondier import exports
 
-    suppress(result, config)
-    # On the final, actionable findings: a baseline of individual values still applies above.
     exports.apply(result, config.export_threshold)
     result.duration = time.perf_counter() - started
     return result

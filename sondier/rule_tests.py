@@ -21,14 +21,19 @@ class Outcome:
 
 
 def check_rule(rule: Rule, detector: Detector | None = None) -> list[Outcome]:
-    """Each positive example must yield a finding of the rule, each negative none."""
-    detector = detector or Detector([compile_rule(rule)])
+    """Each positive example must yield a finding of the rule, each negative no finding that
+    would fail a scan (a negative may still be found and given a test-data verdict)."""
+    from sondier.verdict import Judge
+
+    detector = detector or Detector([compile_rule(rule)], judge=Judge())
     outcomes: list[Outcome] = []
     for kind, examples in (("positive", rule.positive_examples), ("negative", rule.negative_examples)):
         for index, example in enumerate(examples, 1):
             # A path rule's examples are file paths; any other rule's are texts.
             chunk = path_chunk(example) if rule.path_only else Chunk(example, "example")
             found = [f for f in detector.detect(chunk).findings if f.rule_id == rule.id]
+            if kind == "negative":
+                found = [f for f in found if f.actionable]
             passed = bool(found) if kind == "positive" else not found
             message = "found" if found else "not found"
             outcomes.append(Outcome(rule.id, kind, index, passed, message))

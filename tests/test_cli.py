@@ -100,3 +100,43 @@ def test_rules_list_show_and_test(tmp_path: Path) -> None:
 def test_version() -> None:
     result = run_sondier(["--version"])
     assert result.returncode == 0 and "sondier" in result.stdout
+
+
+def _repo_allowing_everything(path: Path) -> Path:
+    """A git work tree whose configuration would silence any finding."""
+    import subprocess
+
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    (path / ".sondier.yml").write_text("allowlist:\n  paths: ['**', '*']\n  values: ['.']\n")
+    return path
+
+
+def test_scan_reads_the_configuration_of_the_scanned_tree_not_the_current_folder(tmp_path: Path) -> None:
+    here = _repo_allowing_everything(tmp_path / "here")
+    scanned = tmp_path / "scanned"
+    (scanned / "sub").mkdir(parents=True)
+    (scanned / "sub" / "users.csv").write_text(f"nom,email\nMartin,{EMAIL}\n")
+    result = run_sondier(["scan", str(scanned), "--format", "json"], cwd=here)
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["findings"][0]["path"] == "sub/users.csv"  # report paths as before
+
+
+def test_scan_of_a_sub_folder_reads_the_configuration_at_the_top_of_its_git_tree(tmp_path: Path) -> None:
+    repo = _repo_allowing_everything(tmp_path / "repo")
+    (repo / "src").mkdir()
+    (repo / "src" / "users.csv").write_text(f"nom,email\nMartin,{EMAIL}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".sondier.yml").write_text("unknown: 1\n")  # never read: not the scanned tree's
+    result = run_sondier(["scan", str(repo / "src"), "--format", "json"], cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["suppressed"] == 1
+
+
+def test_explicit_config_wins_over_the_scanned_tree(tmp_path: Path) -> None:
+    repo = _repo_allowing_everything(tmp_path / "repo")
+    (repo / "users.csv").write_text(f"nom,email\nMartin,{EMAIL}\n")
+    empty = tmp_path / "empty.yml"
+    empty.write_text("{}\n")
+    assert run_sondier(["scan", str(repo), "--config", str(empty), "-q"]).returncode == 1

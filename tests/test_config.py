@@ -57,3 +57,36 @@ def test_parse_size() -> None:
     assert parse_size("10MB", "x") == 10 * 1024 * 1024
     assert parse_size("512k", "x") == 512 * 1024
     assert parse_size(100, "x") == 100
+
+
+def test_verdict_lists_extend_from_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".sondier.yml").write_text(
+        "verdicts:\n  public-domains: [mairie-exemple.fr]\n  role_local_parts: [guichet]\n"
+        "  disposable-domains: [jetable.example]\n  business-as-personal: true\n")
+    settings = load(tmp_path).verdicts
+    assert settings.public_domains == ("mairie-exemple.fr",) and settings.role_local_parts == ("guichet",)
+    assert settings.disposable_domains == ("jetable.example",) and settings.business_as_personal is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("verdicts: [gouv.fr]\n", "verdicts: expected dict"),
+        ("verdicts:\n  public-domain: [x.fr]\n", "unknown key 'public-domain'"),
+        ("verdicts:\n  role-local-parts: guichet\n", "verdicts.role-local-parts: expected list"),
+        ("verdicts:\n  public-domains: ['']\n", "empty entries are not allowed"),
+        ("verdicts:\n  business-as-personal: 'yes'\n", "business-as-personal: expected bool"),
+    ],
+)
+def test_verdict_settings_errors(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / ".sondier.yml").write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load(tmp_path)
+
+
+def test_bad_verdict_settings_exit_2(tmp_path: Path) -> None:
+    from conftest import run_sondier
+
+    (tmp_path / ".sondier.yml").write_text("verdicts:\n  public-domain: [x.fr]\n")
+    result = run_sondier(["scan", str(tmp_path)])
+    assert result.returncode == 2 and "unknown key 'public-domain'" in result.stderr

@@ -73,8 +73,8 @@ def test_demo_report_never_contains_the_values(report: dict[str, Any]) -> None:
     assert all("value" not in f for f in report["findings"])
 
 
-def test_demo_documentation_examples_are_hidden_test_data(demo_copy: Path) -> None:
-    everything = _scan(demo_copy, "--min-confidence", "0")
-    hidden = {(f["rule_id"], _key(f["path"])) for f in everything["findings"] if f["test_data"]}
-    assert {("iban", "db/seed.sql"), ("fr-phone", "logs/app.log")} <= hidden
-    assert all(f["confidence"] <= 0.1 for f in everything["findings"] if f["test_data"])
+def test_demo_documentation_examples_are_annotated_test_data(report: dict[str, Any]) -> None:
+    annotated = {(f["rule_id"], _key(f["path"])) for f in report["annotated"] if f["verdict"] == "test-data"}
+    assert {("iban", "db/seed.sql"), ("fr-phone", "logs/app.log")} <= annotated
+    assert all(f["verdict"] == "personal" for f in report["findings"])
+    assert report["summary"]["by_verdict"] == {"personal": len(report["findings"]), "test-data": len(annotated)}

@@ -35,12 +35,21 @@ def test_csv_header_counts_as_context() -> None:
     assert any("email" in r for r in finding.reasons)
 
 
-def test_reserved_domains_are_test_data_and_hidden_by_default() -> None:
-    detected = email_detector().detect(Chunk("jeanne@example.org", "f"))
-    assert detected.findings == []
-    assert detected.below_threshold == 1
-    shown = email_detector(min_confidence=0.0).detect(Chunk("jeanne@example.org", "f")).findings
-    assert shown[0].test_data is True
+def test_reserved_domains_are_test_data_with_a_verdict_not_hidden() -> None:
+    from sondier.verdict import Judge
+
+    detected = email_detector(judge=Judge()).detect(Chunk("jeanne@example.org", "f"))
+    assert detected.below_threshold == 0
+    [finding] = detected.findings
+    assert finding.test_data is True
+    assert finding.verdict == "test-data" and not finding.actionable
+    assert finding.verdict_reasons == ["reserved documentation domain"]
+
+
+def test_secret_test_data_still_lowers_confidence() -> None:
+    rules = [compile_rule(r) for r in load_rules() if r.id == "generic-password"]
+    detected = Detector(rules).detect(Chunk('password = "changeme"\n', "f"))
+    assert detected.findings == [] or all(f.confidence <= 0.1 for f in detected.findings)
 
 
 def test_line_numbers_of_non_contiguous_diff_lines() -> None:

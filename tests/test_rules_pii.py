@@ -67,10 +67,21 @@ def test_traps_yield_nothing(text: str) -> None:
     assert _found(text) == []
 
 
-def test_test_data_is_hidden_by_default_and_visible_at_zero() -> None:
+def test_test_data_is_found_and_marked_not_hidden_under_the_threshold() -> None:
     text = "iban FR1420041010050500013M02606, tel 01 99 00 12 34, nir 2 55 08 14 168 025 38, 4242 4242 4242 4242"
-    assert _found(text) == []
-    assert {r for r, _ in _found(text, min_confidence=0)} == {"iban", "fr-phone", "fr-nir", "payment-card"}
+    findings = DETECTOR.detect(Chunk(text, "x")).findings
+    assert {f.rule_id for f in findings} == {"iban", "fr-phone", "fr-nir", "payment-card"}
+    assert all(f.test_data for f in findings)
+
+
+@pytest.mark.parametrize("spelling", ["705 273 415 073 48", "705 273 415 07348", "70527341507348",
+                                      "705\xa0273\xa0415\xa0073\xa048"])
+def test_every_siret_spelling_is_one_siret(spelling: str) -> None:
+    assert _found(f"SIRET : {spelling}") == [("fr-siret", spelling)]
+
+
+def test_siren_grouped_by_three() -> None:
+    assert _found("SIREN : 705 273 415") == [("fr-siren", "705 273 415")]
 
 
 def test_no_duplicate_siren_inside_siret_or_tva() -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class ReportOptions:
     show_values: bool = False
     show_suppressed: bool = False
+    show_all: bool = False  # list annotated findings (non-failing verdicts) too
     color: bool | None = None  # None: decide from the terminal
     root: str = "."
     extra: dict[str, object] = field(default_factory=dict)

@@ -31,6 +31,8 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "reasons": list(finding.reasons),
         "test_data": finding.test_data,
+        "verdict": finding.verdict,
+        "verdict_reasons": list(finding.verdict_reasons),
     }
     if finding.commit is not None:
         data["commit"] = finding.commit.sha
@@ -53,6 +55,7 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
 
 def summary(result: ScanResult, root: str = ".") -> dict[str, Any]:
     from sondier.grade import grade_for_report
+    from sondier.verdict import count_by_verdict
 
     findings = result.findings
     return {
@@ -67,6 +70,7 @@ def summary(result: ScanResult, root: str = ".") -> dict[str, Any]:
         "below_threshold": result.below_threshold,
         "annotated": len(result.annotated),
         "grade": grade_for_report(result, root).to_dict(),
+        "by_verdict": count_by_verdict((result.findings, result.annotated)),
     }
 
 
@@ -87,6 +91,7 @@ def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
                if not k.startswith("_") and isinstance(v, (str, int, float, bool, list, dict))},
         },
         "findings": [finding_dict(f, options) for f in result.findings],
+        "annotated": [finding_dict(f, options) for f in result.annotated],
         "summary": summary(result, options.root),
     }
     if options.show_suppressed:

@@ -59,6 +59,12 @@ def _headline(result: ScanResult) -> list[str]:
     if result.below_threshold:
         details += f", {result.below_threshold} below the confidence threshold"
     lines = ["## Sondier scan", "", head, f"{details}."]
+    if result.annotated:
+        from sondier.verdict import count_by_verdict
+
+        counts = count_by_verdict((result.findings, result.annotated))
+        lines.append("By verdict: " + ", ".join(f"{v} {n}" for v, n in counts.items())
+                     + f" ({len(result.annotated)} not failing).")
     scanned = result.extra.get("scanned_range")  # set by `sondier ci`
     if scanned:
         reason = result.extra.get("scan_reason")

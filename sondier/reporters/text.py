@@ -33,9 +33,13 @@ def _finding_line(finding: Finding, options: ReportOptions) -> str:
     reasons = finding.reasons[1:] if "export" in finding.extra else finding.reasons
     why = f" [dim]({escape('; '.join(reasons))})[/dim]" if reasons else ""
     suppressed = f" [dim]suppressed by {finding.suppressed_by}[/dim]" if finding.suppressed_by else ""
+    verdict = ""
+    if not finding.actionable:
+        because = f": {escape('; '.join(finding.verdict_reasons))}" if finding.verdict_reasons else ""
+        verdict = f" [magenta]\\[{finding.verdict}{because}][/magenta]"
     return (
         f"  [bold]{where:>9}[/bold]  [{style}]{finding.severity:<8}[/{style}] {escape(finding.rule_id):<24} "
-        f"{escape(shown)}  [dim]confidence {finding.confidence:.2f}[/dim]{commit}{why}{suppressed}"
+        f"{escape(shown)}  [dim]confidence {finding.confidence:.2f}[/dim]{commit}{why}{verdict}{suppressed}"
     )
 
 
@@ -72,15 +76,30 @@ def _summary(console, result: ScanResult) -> None:  # type: ignore[no-untyped-de
     if result.below_threshold:
         parts.append(f"{result.below_threshold} below the confidence threshold")
     console.print(", ".join(parts))
+    _verdict_line(console, result)
     for error in result.errors:
         console.print(f"[bold red]scan error:[/bold red] {error}", markup=True)
     if result.errors:
         console.print("[bold red]The scan is incomplete: the result above does not cover everything.[/bold red]")
 
 
+def _verdict_line(console, result: ScanResult) -> None:  # type: ignore[no-untyped-def]
+    """One line counting every verdict, so what does not fail is still seen."""
+    from sondier.verdict import count_by_verdict
+
+    counts = count_by_verdict((result.findings, result.annotated))
+    if not result.annotated:
+        return
+    shown = ", ".join(f"{verdict} {count}" for verdict, count in counts.items())
+    console.print(f"By verdict: {shown} ({len(result.annotated)} not failing; --show-all lists them)")
+
+
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     console = _console(stream, options)
     _group(console, result.findings, options)
+    if options.show_all and result.annotated:
+        console.print("[bold]Not failing (annotated with their verdict)[/bold]")
+        _group(console, result.annotated, options)
     if options.show_suppressed and result.suppressed:
         console.print("[bold]Suppressed[/bold]")
         _group(console, result.suppressed, options)

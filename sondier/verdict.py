@@ -1,0 +1,417 @@
+"""The verdict stage: whose a validated value is and why it is there.
+
+A validator says "this is a well-formed address"; the verdict says whether it is a person's
+(`personal`, the default), a public body's published contact (`public-contact`), authorship
+metadata (`contributor`), a legal person's identifier (`business`) or made up (`test-data`).
+Only `personal` and `secret` fail a scan; the others are counted and listed apart.
+
+The verdict is read from the value, its line and its record, never from the folder: a real
+export copied into `tests/fixtures/` stays personal. It runs in two steps: `Judge.judge` on
+each finding while its line is at hand (in the workers), then `judge_records` once all the
+findings of a scan are known (a SIRET is a person's when its record holds a person's data).
+The word lists are data files in sondier/verdicts/, each with its source, extended by the
+`verdicts:` section of the configuration."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from sondier.errors import ConfigError
+from sondier.findings import BUSINESS, CONTRIBUTOR, PERSONAL, PUBLIC_CONTACT, TEST_DATA, Finding
+from sondier.rules import fold
+
+LISTS_DIR = Path(__file__).parent / "verdicts"
+BUSINESS_RULES = frozenset({"fr-siren", "fr-siret", "fr-tva"})
+# Rules whose values identify a person: one of them in a record makes its SIRET a person's.
+_PERSON_RULES = frozenset({"email", "fr-phone", "fr-nir", "iban", "payment-card", "fr-nif", "fr-passport", "mrz"})
+
+
+@dataclass(frozen=True)
+class VerdictLists:
+    public_domains: tuple[str, ...] = ()
+    role_local_parts: frozenset[str] = frozenset()
+    disposable_domains: tuple[str, ...] = ()
+    contributor_files: tuple[str, ...] = ()
+    test_words: frozenset[str] = frozenset()
+    generic_words: frozenset[str] = frozenset()
+    fiction_words: frozenset[str] = frozenset()
+    mail_providers: frozenset[str] = frozenset()
+    business_as_personal: bool = False
+
+
+def _read(name: str) -> dict[str, Any]:
+    import yaml
+
+    path = LISTS_DIR / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not data.get("source"):
+        raise ConfigError(f"{path}: a verdict list needs a `source:` note and its values")
+    return data
+
+
+def _lowered(values: Iterable[Any]) -> list[str]:
+    return [str(v).strip().lower() for v in values]
+
+
+@lru_cache(maxsize=1)
+def builtin_lists() -> VerdictLists:
+    words = _read("test-words.yaml")
+    return VerdictLists(
+        public_domains=tuple(_lowered(_read("public-domains.yaml")["values"])),
+        role_local_parts=frozenset(_lowered(_read("role-local-parts.yaml")["values"])),
+        disposable_domains=tuple(_lowered(_read("disposable-domains.yaml")["values"])),
+        contributor_files=tuple(str(v) for v in _read("contributor-files.yaml")["values"]),
+        test_words=frozenset(_lowered(words["test"])),
+        generic_words=frozenset(_lowered(words["generic"])),
+        fiction_words=frozenset(_lowered(words["fiction"])),
+        mail_providers=frozenset(_lowered(_read("mail-providers.yaml")["values"])),
+    )
+
+
+def lists_for(settings: Any) -> VerdictLists:
+    """The built-in lists extended by the configuration's `verdicts:` section (config.VerdictSettings)."""
+    base = builtin_lists()
+    return VerdictLists(
+        public_domains=base.public_domains + tuple(_lowered(settings.public_domains)),
+        role_local_parts=base.role_local_parts | frozenset(_lowered(settings.role_local_parts)),
+        disposable_domains=base.disposable_domains + tuple(_lowered(settings.disposable_domains)),
+        contributor_files=base.contributor_files + tuple(settings.contributor_files),
+        test_words=base.test_words | frozenset(_lowered(settings.test_words)),
+        generic_words=base.generic_words,
+        fiction_words=base.fiction_words,
+        mail_providers=base.mail_providers,
+        business_as_personal=settings.business_as_personal,
+    )
+
+
+def _domain_matches(domain: str, patterns: Sequence[str]) -> bool:
+    """A pattern covers its sub-domains; `*` stands for one label (`ac-*.fr`)."""
+    labels = domain.split(".")
+    for pattern in patterns:
+        size = pattern.count(".") + 1
+        if len(labels) >= size and fnmatch.fnmatchcase(".".join(labels[-size:]), pattern):
+            return True
+    return False
+
+
+_TOKENS = re.compile(r"[a-z]+|\d+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Authorship on the value's line: file headers, package metadata, translation headers, trailers.
+_CONTRIBUTOR_LINE = re.compile(
+    r"\b(?:authors?|auteurs?|maintainers?|contributors?|contributeurs?|copyright|written\s+by|ecrit\s+par|"
+    r"created\s+by|modified\s+by|ported\s+by|thanks\s+to|last-translator|language-team|report-msgid-bugs-to|"
+    r"signed-off-by|co-authored-by|reviewed-by|acked-by|reported-by|tested-by|committer|developers?|"
+    r"(?:section|module|code)author|contributed\s+by|modifications\s+by|maintained\s+by|patch\s+by|"
+    r"original\s+(?:code\s+)?by|implemented\s+by|based\s+on|courtesy\s+of|credits?|wrote)\b"
+    r"|\(c\)|©|__(?:author|email|maintainer|credits)__|@author\b",
+    re.IGNORECASE,
+)
+# Prose that gives a service's number: "pour toute question, appelez le 05 57 57 50 00".
+_SERVICE_WORDS = re.compile(
+    r"\b(?:appele[rz]|appel|composez|contacte[rz]|joindre|joignable|standard|hotline|permanence|assistance|"
+    r"support|accueil|secretariat|service|plateforme|equipe|nous|notre|numero\s+vert|lundi|vendredi|horaires?|"
+    r"call|dial|helpline|customer|office|mairie|prefecture|guichet)\b"
+)
+# A comment line (`#`, `//`, `/*`, ` * `, `--`, `;`, `%`) naming someone the RFC 5322 way:
+# `Jeanne Martin <jm@x.fr>` or `jm@x.fr (Jeanne Martin)`: code crediting its authors.
+_CREDIT_COMMENT = re.compile(r"\s*(?:#|//|/\*|\*|--|;|%|\.\.)")
+_NAMED_ADDRESS = re.compile(
+    r"[A-Z][\w'-]+(?:\s+[A-Z][\w.'-]*)+\s*<[^<>@\s]+@[^<>\s]+>|[^\s()]+@[^\s()]+\s+\([A-Z][\w'-]+(?:\s+[\w.'-]+)+\)"
+)
+_PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
+_TEL_LINK = re.compile(r"tel:\s*\+?[\d .\-()]+", re.IGNORECASE)
+
+
+class Judge:
+    """Gives each finding its verdict from its value and its line (runs in the workers)."""
+
+    def __init__(self, lists: VerdictLists | None = None) -> None:
+        self.lists = lists or builtin_lists()
+
+    def judge(self, finding: Finding, line: str, previous: str | None = None) -> None:
+        if finding.category != "pii":
+            return  # secrets keep their verdict (the secret rules decide about test passwords)
+        verdict, reasons = self._verdict(finding, line)
+        if verdict == PERSONAL and finding.rule_id == "email" and _credited_above(line, finding.value, previous):
+            verdict, reasons = CONTRIBUTOR, ["authorship line above an address standing alone"]
+        finding.verdict = verdict
+        finding.verdict_reasons = reasons
+
+    def _verdict(self, finding: Finding, line: str) -> tuple[str, list[str]]:
+        if finding.test_data:
+            return TEST_DATA, list(finding.verdict_reasons) or ["test data"]
+        if _TEMPLATE_FILE.search(finding.path.rsplit("/", 1)[-1]):
+            return TEST_DATA, ["template file (its name says it is an example)"]
+        if finding.rule_id in BUSINESS_RULES:
+            return BUSINESS, ["identifies a legal person (business register number)"]
+        file_name = finding.path.rsplit("/", 1)[-1]
+        pattern = next((p for p in self.lists.contributor_files if fnmatch.fnmatchcase(file_name, p)), None)
+        if pattern is not None:
+            return CONTRIBUTOR, [f"authorship file ({pattern})"]
+        if finding.rule_id == "email":
+            verdict, reasons = self._email(finding.value, line)
+        elif finding.rule_id == "fr-phone":
+            verdict, reasons = self._phone(finding.value, line)
+        else:
+            return PERSONAL, []
+        if verdict == PERSONAL and _names_an_organisation(finding.column_name or _key_before(line, finding.column)):
+            return PUBLIC_CONTACT, ["the key names an organisation's contact (company, structure...)"]
+        return verdict, reasons
+
+    def _email(self, value: str, line: str) -> tuple[str, list[str]]:
+        original_local = value.rpartition("@")[0]
+        local, _, domain = _CAMEL.sub(".", value).lower().rpartition("@")
+        folded = fold(line)
+        test_reason = self._test_address(local, domain) or _example_line(folded, original_local, domain)
+        if test_reason:
+            return TEST_DATA, [test_reason]
+        if _CONTRIBUTOR_LINE.search(folded):
+            return CONTRIBUTOR, ["authorship line (author, copyright, translator...)"]
+        if _CREDIT_COMMENT.match(line) and _NAMED_ADDRESS.search(line):
+            return CONTRIBUTOR, ["a person credited by name in a code comment"]
+        if self._is_role(local):
+            return PUBLIC_CONTACT, ["role mailbox"]
+        if self._generic_only(local):
+            return TEST_DATA, ["generic words only in the local part"]
+        if _domain_matches(domain, self.lists.public_domains):
+            return PUBLIC_CONTACT, ["institutional domain"]
+        return PERSONAL, []
+
+    def _is_role(self, local: str) -> bool:
+        """`contact@`, `contact.cantine@`, `accueil2@`, `servicesocial@` (a role word of six
+        letters or more opening the name)."""
+        roles = self.lists.role_local_parts
+        bare = local.rstrip("0123456789")
+        if local in roles or bare in roles:
+            return True
+        head = re.split(r"[._+-]", local, maxsplit=1)[0].rstrip("0123456789")
+        if head in roles and head != local:
+            return True
+        if any(local.startswith(role + sep) for role in roles if "-" in role for sep in "-._"):
+            return True  # ne-pas-repondre-grc@
+        return any(len(role) >= 6 and head.startswith(role) for role in roles if role[:1] == head[:1])
+
+    def _test_address(self, local: str, domain: str) -> str | None:
+        lists = self.lists
+        if _domain_matches(domain, lists.disposable_domains):
+            return "reserved or disposable mail domain"
+        labels = domain.split(".")[:-1]
+        label_words = [w for label in labels for w in label.split("-")]
+        if any(w in lists.test_words or _starts_with_word(w, lists.test_words) for w in label_words):
+            return "test word in the mail domain"
+        if any(label in lists.fiction_words for label in labels):
+            return "fictional name in the mail domain"
+        if len(labels[-1]) == 1 or labels[-1] in _TOP_LEVEL_WORDS:
+            return "made-up mail domain (one letter, or a top-level name such as com.com)"
+        if local in domain.split("."):
+            return "local part repeats the mail domain"
+        tokens = _TOKENS.findall(local)
+        words = [t for t in tokens if not t.isdigit()]
+        if any(w in lists.test_words for w in words) or local in lists.test_words:
+            return "test word in the local part"
+        if any(w in lists.fiction_words for w in words):
+            return "fictional name in the local part"
+        if len(tokens) == 1 and len(set(local)) == 1:
+            return "one repeated letter as local part"
+        if local in lists.generic_words and local not in lists.role_local_parts:
+            return "a generic word as local part"
+        numbered = len(words) < len(tokens)
+        if words and numbered and words[0] in lists.generic_words:
+            return "numbered generic account"
+        return None
+
+    def _generic_only(self, local: str) -> bool:
+        """`super-great-admin`, `nom.prenom`, `je_suis_un_agent`: no word names a person."""
+        words = [t for t in _TOKENS.findall(local) if not t.isdigit()]
+        return len(words) >= 2 and all(w in self.lists.generic_words for w in words)
+
+    def _phone(self, value: str, line: str) -> tuple[str, list[str]]:
+        digits = "".join(ch for ch in value if ch.isdigit())
+        national = "0" + digits[-9:] if len(digits) >= 9 else digits
+        if is_patterned_phone(national):
+            return TEST_DATA, ["patterned number"]
+        if _EXAMPLE_LINE.search(fold(line)):
+            return TEST_DATA, ["example, placeholder or validation input on the line"]
+        if _TEL_LINK.search(line):
+            return PUBLIC_CONTACT, ["number published as a tel: link"]
+        folded = fold(line)
+        if _is_prose(folded) and _SERVICE_WORDS.search(folded):
+            return PUBLIC_CONTACT, ["service number given in prose"]
+        return PERSONAL, []
+
+
+# `.env.example`, `config.sample.yml`, `settings.py.dist`: files written to be copied and filled in.
+_TEMPLATE_FILE = re.compile(r"[._-](?:example|sample|dist|template|tpl)(?:\.|$)", re.IGNORECASE)
+_TOP_LEVEL_WORDS = frozenset({"com", "net", "org", "fr", "info", "biz", "eu", "io", "tld", "mail", "email"})
+# A line that shows a value as an example, a form's placeholder or an input of a validation test.
+_EXAMPLE_LINE = re.compile(
+    r"\b(?:e\.g\.|i\.e\.|ie\s*:|ex\s*:|ex\.\s|par\s+exemple|for\s+example|examples?[\"']?\s*[:=]|exemples?\s*:)"
+    r"|\b(?:placeholder|be_valid|(?:in)?valid_(?:e?mails?|phones?|numbers?|addresses))\b",
+    re.IGNORECASE,
+)
+
+
+def _example_line(folded_line: str, local: str, domain: str) -> str | None:
+    if _EXAMPLE_LINE.search(folded_line):
+        return "example, placeholder or validation input on the line"
+    label = domain.split(".")[-2] if "." in domain else domain
+    # `create(:user, last_name: "DUTRONC", email: "francis@dutronc.fr")`: a domain made of the
+    # person's name is built for the fixture; nobody's mailbox is at their own surname's domain.
+    if len(label) >= 4 and label != local.lower():
+        without = folded_line.replace(f"{local.lower()}@{domain}", " ")
+        if re.search(rf"(?<![\w.@-]){re.escape(label)}(?![\w.@-])", without):
+            return "mail domain made from a name on the line"
+    return None
+
+
+_KEY_BEFORE = re.compile(r"""([A-Za-z_][\w-]*)["']?\s*(?:=>|:|=)\s*["']?$""")
+_ORGANISATION_KEY = re.compile(
+    r"\b(?:company|companies|entreprise|societe|organisation|organization|orga|structure|etablissement|business|"
+    r"vendor|supplier|fournisseur|operateur|operator|feed|mairie|collectivite|association|asso|partner|partenaire)\b"
+)
+
+
+def _credited_above(line: str, value: str, previous: str | None) -> bool:
+    """`-- Please send comments ... to the author: --` then `--   mfc@uk.ibm.com   --`: a file
+    header naming its author on the line above an address that stands alone on its line."""
+    if previous is None or not _CONTRIBUTOR_LINE.search(fold(previous)):
+        return False
+    return not re.search(r"\w", line.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
+
+
+def _key_before(line: str, column: int) -> str | None:
+    """`emitterCompanyPhone: "06..."`, `'company_mail' => '...'`: the key naming the value."""
+    found = _KEY_BEFORE.search(line[: max(column - 1, 0)])
+    return found.group(1) if found else None
+
+
+def _names_an_organisation(key: str | None) -> bool:
+    if not key:
+        return False
+    words = _CAMEL.sub(" ", key).replace("_", " ").replace("-", " ")
+    return _ORGANISATION_KEY.search(fold(words)) is not None
+
+
+def _starts_with_word(label: str, words: frozenset[str]) -> bool:
+    """`testinvitation`, `demo-rdv`: a label opening with a test word of 4 letters or more."""
+    return any(len(w) >= 4 and label.startswith(w) and label != w for w in words if w[0] == label[:1])
+
+
+def _is_prose(folded_line: str) -> bool:
+    """A sentence, not a row of data: several words and few field separators."""
+    if max(folded_line.count(sep) for sep in (";", "\t", "|")) >= 3:
+        return False
+    return len(_PROSE_WORD.findall(folded_line)) >= 4
+
+
+def is_patterned_phone(national: str) -> bool:
+    """Numbers nobody is given: `0101010103`, `0611223344`, `06 01 02 03 04`, `05 05 05 05 05`,
+    `05 57 10 20 30`, `01 90 23 45 67`, `04 72 00 00 01`. Each pattern below has a chance of
+    about 1 in 1,000 or less to occur in an allocated number."""
+    if len(national) != 10 or not national.isdigit():
+        return False
+    from sondier.filters import is_placeholder_number
+
+    if is_placeholder_number(national):
+        return True
+    pairs = [national[i : i + 2] for i in range(2, 10, 2)]
+    if max(pairs.count(p) for p in pairs) >= 3:
+        return True  # 01 01 01 03, 05 05 05 05 05
+    if sum(p[0] == p[1] for p in pairs) >= 3:
+        return True  # 06 11 22 33 44, 06 98 00 11 22
+    if pairs[0] == pairs[1] and pairs[2] == pairs[3]:
+        return True  # 01 30 30 04 04
+    numbers = [int(p) for p in pairs]
+    for window in (numbers[:3], numbers[1:]):
+        steps = {b - a for a, b in pairwise(window)}
+        if len(steps) == 1 and steps <= {1, -1, 10, -10}:
+            return True  # 10 20 30, 11 12 13
+    body = national[2:]
+    if body[:4] == body[4:] or len(set(body)) <= 2:
+        return True
+    return _ends_with_run(national, 6) or re.search(r"(\d)\1{4}", body) is not None
+
+
+def _ends_with_run(digits: str, length: int) -> bool:
+    """`01 90 23 45 67`: the number ends with six digits counting up (or down)."""
+    tail = [int(d) for d in digits[-length:]]
+    steps = {b - a for a, b in pairwise(tail)}
+    return steps in ({1}, {-1})
+
+
+def _record_key(finding: Finding) -> tuple[str, str, str]:
+    sha = finding.commit.sha if finding.commit else ""
+    return (finding.path, sha, finding.record if finding.record is not None else f"line {finding.line}")
+
+
+def judge_records(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str] = ()) -> None:
+    """Verdicts that need the other findings of the scan: organisations' domains, then
+    business identifiers."""
+    _organisation_domains(findings, lists)
+    _business(findings, lists, asked_rules)
+
+
+def _organisation_domains(findings: Sequence[Finding], lists: VerdictLists) -> None:
+    """A domain that holds role mailboxes in the scanned tree (contact@, noreply@) and is not
+    a mailbox provider is an organisation's: its other addresses are its staff's or its
+    services' professional contacts, published with the organisation's code."""
+    organisations: set[str] = set()
+    for finding in findings:
+        if finding.rule_id == "email" and finding.verdict_reasons == ["role mailbox"]:
+            domain = finding.value.rpartition("@")[2].lower()
+            if domain not in lists.mail_providers:
+                organisations.add(domain)
+    if not organisations:
+        return
+    for finding in findings:
+        domain = finding.value.rpartition("@")[2].lower()
+        if finding.rule_id == "email" and finding.verdict == PERSONAL and domain in organisations:
+            finding.verdict = PUBLIC_CONTACT
+            finding.verdict_reasons = ["an organisation's domain (role mailboxes under it in the scanned tree)"]
+
+
+def _business(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str]) -> None:
+    """A business identifier is a person's when its record (or, without one, its line) holds a
+    person's data, or when the user asked for business identifiers (`--rule fr-siret`,
+    `verdicts.business-as-personal`)."""
+    asked = set(asked_rules) & BUSINESS_RULES
+    persons: dict[tuple[str, str, str], str] = {}
+    for finding in findings:
+        if finding.rule_id in _PERSON_RULES and finding.verdict == PERSONAL:
+            persons.setdefault(_record_key(finding), finding.rule_id)
+    for finding in findings:
+        if finding.verdict != BUSINESS:
+            continue
+        if lists.business_as_personal or finding.rule_id in asked:
+            finding.verdict = PERSONAL
+            finding.verdict_reasons = ["business identifiers asked for as personal data"]
+            continue
+        holder = persons.get(_record_key(finding))
+        if holder is not None:
+            finding.verdict = PERSONAL
+            finding.verdict_reasons = [f"in a record holding a person's data ({holder})"]
+
+
+def split(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(actionable, annotated)."""
+    actionable: list[Finding] = []
+    annotated: list[Finding] = []
+    for finding in findings:
+        (actionable if finding.actionable else annotated).append(finding)
+    return actionable, annotated
+
+
+def count_by_verdict(groups: Iterable[Iterable[Finding]]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for group in groups:
+        for finding in group:
+            counts[finding.verdict] += 1
+    return dict(sorted(counts.items()))

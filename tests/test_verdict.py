@@ -1,0 +1,320 @@
+"""The verdict stage: real files of each kind written in temporary folders and scanned through
+the pipeline, so the verdict comes from the same place as in a user's scan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_sondier
+from faker import Faker
+
+from sondier import pipeline
+from sondier.config import Config, VerdictSettings
+from sondier.findings import Finding
+from sondier.verdict import Judge, builtin_lists, is_patterned_phone
+
+PERSON_MAIL = "jeanne.martin@orange.fr"
+PERSON_PHONE = "06 23 45 67 18"
+SIRET = "443 061 841 00120"
+
+
+def _scan(root: Path, **overrides: object) -> tuple[list[Finding], list[Finding]]:
+    config = Config(root=root, fingerprints=False, jobs=1).with_overrides(**overrides)
+    result = pipeline.scan_paths([root], config)
+    return result.findings, result.annotated
+
+
+def _verdicts(root: Path, name: str, content: str, **overrides: object) -> list[tuple[str, str, str]]:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    findings, annotated = _scan(root, **overrides)
+    return sorted((f.rule_id, f.value, f.verdict) for f in findings + annotated)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "value"),
+    [
+        (".mailmap", "Jeanne Martin <jeanne.martin@orange.fr> <jm@laptop.lan>\n", PERSON_MAIL),
+        ("AUTHORS", "Maintainers:\n  Jeanne Martin <jeanne.martin@orange.fr>\n", PERSON_MAIL),
+        ("package.json", '{\n  "name": "x",\n  "author": {\n    "email": "jeanne.martin@orange.fr"\n  }\n}\n',
+         PERSON_MAIL),
+        ("locale/fr/LC_MESSAGES/django.po",
+         'msgid ""\nmsgstr ""\n"Last-Translator: Jeanne Martin <jeanne.martin@orange.fr>\\n"\n', PERSON_MAIL),
+        ("src/module.py", '"""Tools.\n\nAuthor: Jeanne Martin <jeanne.martin@orange.fr>\n"""\n', PERSON_MAIL),
+        ("lib/Thing.java", "/**\n * @author jeanne.martin@orange.fr\n */\n", PERSON_MAIL),
+    ],
+)
+def test_authorship_is_contributor(tmp_path: Path, name: str, content: str, value: str) -> None:
+    verdicts = _verdicts(tmp_path, name, content)
+    assert ("email", value, "contributor") in verdicts
+    assert {v for *_, v in verdicts} == {"contributor"}
+
+
+def test_licence_header_with_a_role_mailbox_is_public_contact(tmp_path: Path) -> None:
+    header = "# Licence EUPL-1.2. Questions : contact@ma-cantine.example.fr\n"
+    header += "# Signalement : secretariat@ac-lyon.fr, ce.0691234A@ac-lyon.fr, log@ecologie.gouv.fr\n"
+    verdicts = _verdicts(tmp_path, "src/app.py", header)
+    assert [v for _, _, v in verdicts].count("public-contact") == 3
+    assert ("email", "contact@ma-cantine.example.fr", "test-data") in verdicts  # reserved .example label
+
+
+def test_institutional_domains_are_public_contact(tmp_path: Path) -> None:
+    verdicts = _verdicts(tmp_path, "src/dreals.ts",
+                         'export const DREAL = ["paul.durand@developpement-durable.gouv.fr",'
+                         ' "prenom.nom@ac-grenoble.fr"]\n')
+    assert {v for _, _, v in verdicts} == {"public-contact", "test-data"}  # prenom.nom: generic words only
+    assert ("email", "paul.durand@developpement-durable.gouv.fr", "public-contact") in verdicts
+
+
+def test_hotline_in_a_help_page_is_public_contact(tmp_path: Path) -> None:
+    page = "<p>Pour toute question, vous pouvez appeler le 05 57 57 50 00 du lundi au vendredi.</p>\n"
+    page += '<a href="tel:+33557575001">Appeler</a>\n'
+    verdicts = _verdicts(tmp_path, "templates/aide.html", page)
+    assert [v for _, _, v in verdicts] == ["public-contact", "public-contact"]
+
+
+@pytest.mark.parametrize("number", ["01 01 01 01 03", "06 11 22 33 44", "06 01 02 03 04", "05 05 05 05 05"])
+def test_ruby_seed_with_a_placeholder_phone_is_test_data(tmp_path: Path, number: str) -> None:
+    seed = f'User.create!(first_name: "Jeanne", phone_number: "{number}", email: "{PERSON_MAIL}")\n'
+    verdicts = _verdicts(tmp_path, "db/seeds.rb", seed)
+    assert ("fr-phone", number, "test-data") in verdicts
+    assert ("email", PERSON_MAIL, "personal") in verdicts
+
+
+def test_patterned_phone_numbers() -> None:
+    assert all(is_patterned_phone(n) for n in ["0101010103", "0611223344", "0601020304", "0505050505",
+                                               "0557102030", "0690111213", "0190234567", "0472000001"])
+    assert not any(is_patterned_phone(n) for n in ["0623456718", "0476234518", "0557575000", "0621127286"])
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        ('<input type="tel" placeholder="06 21 12 72 86">', "test-data"),
+        ("# ie: 05 61 08 37 31", "test-data"),
+        ("expect(build(:convict, phone: '0612458745')).to be_valid", "test-data"),
+        ("accueil2@chrs-laporte.fr", "public-contact"),
+        ("servicesocial@asso-fontaine.fr", "public-contact"),
+        ("ccas@ville-grangier.fr", "public-contact"),
+        ('create(:user, last_name: "DUTRONC", email: "francis@dutronc.fr")', "test-data"),
+        ('username="tim@tim.fr"', "test-data"),
+        ('email: "contactEmail@mail.com"', "test-data"),
+        ('manager_email: "bob@bobby.bob"', "test-data"),
+        ('"example": "johnny@laposte.net",', "test-data"),
+        ('from: ["ne-pas-repondre-grc@hauts-de-seine.fr"],', "public-contact"),
+        ('jean = create(:user, phone_number: "01 30 30 04 04")', "test-data"),
+        ("Tél : 06 21 12 72 86, jeanne.martin@orange.fr", "personal"),
+    ],
+)
+def test_verdict_of_a_line(tmp_path: Path, line: str, verdict: str) -> None:
+    verdicts = _verdicts(tmp_path, "app/page.txt", line + "\n")
+    assert verdicts and {v for *_, v in verdicts} == {verdict}
+
+
+def test_template_files_are_test_data(tmp_path: Path) -> None:
+    assert _verdicts(tmp_path, ".env.example", f"ADMIN_EMAIL={PERSON_MAIL}\n") == [
+        ("email", PERSON_MAIL, "test-data")]
+
+
+def test_other_addresses_under_an_organisations_domain(tmp_path: Path) -> None:
+    content = "support@cabinet-roux.fr\njeanne.martin@cabinet-roux.fr\npaul.roux@gmail.com\ncontact.asso@gmail.com\n"
+    verdicts = {value: verdict for _, value, verdict in _verdicts(tmp_path, "a.txt", content)}
+    assert verdicts["jeanne.martin@cabinet-roux.fr"] == "public-contact"
+    assert verdicts["paul.roux@gmail.com"] == "personal"  # a mailbox provider is nobody's organisation
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["test22@free.fr", "usager_1@laposte.net", "fake@orange.fr", "super-great-admin@beta.example.fr",
+     "admin-territoire-13-01@signal-logement.fr", "jon.snow@trackdechets.fr", "someone@yopmail.com",
+     "agent@demo.rdv-solidarites.fr", "x@mailinator.com", "a@b.fr", "paul@e.fr"],
+)
+def test_test_accounts_are_test_data(tmp_path: Path, address: str) -> None:
+    assert _verdicts(tmp_path, "spec/users_spec.rb", f'let(:user) {{ create(:user, email: "{address}") }}\n') == [
+        ("email", address, "test-data")]
+
+
+def test_realistic_export_under_tests_fixtures_stays_personal(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(2024)
+    rows = ["nom;prenom;email;telephone"]
+    rows += [f"{fake.last_name()};{fake.first_name()};{fake.free_email()};{_mobile(fake)}" for _ in range(20)]
+    findings, annotated = _scan_file(tmp_path, "tests/fixtures/export_usagers.csv", "\n".join(rows) + "\n")
+    assert len(findings) == 40 and not annotated
+    assert {f.verdict for f in findings} == {"personal"}
+
+
+def _mobile(fake: Faker) -> str:
+    """A mobile number the numbering plan allows (some 06 blocks are not allocated)."""
+    from sondier.validators import get
+
+    while True:
+        number = f"06{fake.random_int(20000000, 99999999)}"
+        if get("fr-phone")(number).ok and not is_patterned_phone(number):
+            return number
+
+
+def _scan_file(root: Path, name: str, content: str) -> tuple[list[Finding], list[Finding]]:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    return _scan(root)
+
+
+def test_siret_alone_is_business_and_personal_beside_a_persons_email(tmp_path: Path) -> None:
+    content = f"Fournisseur SIRET {SIRET}\nartisan,{PERSON_MAIL},{SIRET}\n"
+    findings, annotated = _scan_file(tmp_path, "data/fournisseurs.txt", content)
+    verdicts = {(f.line, f.rule_id): f for f in findings + annotated}
+    assert verdicts[(1, "fr-siret")].verdict == "business"
+    assert verdicts[(2, "fr-siret")].verdict == "personal"
+    assert verdicts[(2, "fr-siret")].verdict_reasons == ["in a record holding a person's data (email)"]
+
+
+def test_siret_in_a_record_with_a_person_follows_the_record_not_the_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(f"SIRET {SIRET}\n{PERSON_MAIL}\n", encoding="utf-8")
+    config = Config(root=tmp_path, fingerprints=False, jobs=1)
+    result = pipeline.scan_files(_tasks(tmp_path), pipeline.load_selected_rules(config), config)
+    for finding in result.findings:
+        finding.record = "row 1"  # what the records stage sets for both values of one row
+    pipeline.finish(result, config, 0.0)
+    assert {f.rule_id: f.verdict for f in result.findings} == {"fr-siret": "personal", "email": "personal"}
+
+
+def _tasks(root: Path) -> list[object]:
+    from sondier.sources.files import walk
+
+    return list(walk([root], root))
+
+
+def test_business_identifiers_when_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "f.txt").write_text(f"SIRET {SIRET}\n", encoding="utf-8")
+    assert _scan(tmp_path)[0] == []
+    asked = _scan(tmp_path, verdicts=VerdictSettings(business_as_personal=True))[0]
+    assert [(f.rule_id, f.verdict) for f in asked] == [("fr-siret", "personal")]
+    by_rule = _scan(tmp_path, enable=("fr-siret",))[0]
+    assert [f.verdict_reasons for f in by_rule] == [["business identifiers asked for as personal data"]]
+
+
+def test_configuration_extends_the_lists(tmp_path: Path) -> None:
+    content = "Écrire à jeanne.martin@cabinet-roux.fr ou à astreinte@orange.fr\n"
+    assert {v for *_, v in _verdicts(tmp_path, "a.txt", content)} == {"personal"}
+    settings = VerdictSettings(public_domains=("cabinet-roux.fr",), role_local_parts=("astreinte",))
+    assert {v for *_, v in _verdicts(tmp_path, "a.txt", content, verdicts=settings)} == {"public-contact"}
+
+
+def test_every_list_names_its_source() -> None:
+    lists = builtin_lists()
+    assert "gouv.fr" in lists.public_domains and "contact" in lists.role_local_parts
+    assert "yopmail.com" in lists.disposable_domains and ".mailmap" in lists.contributor_files
+    for path in (Path(__file__).parents[1] / "sondier" / "verdicts").glob("*.yaml"):
+        assert "source:" in path.read_text(encoding="utf-8"), path
+
+
+def test_secrets_keep_their_verdict() -> None:
+    finding = Finding(rule_id="github-pat", rule_name="x", category="secret", severity="high", confidence=1,
+                      path="a", line=1, column=1, end_line=1, end_column=2, value="ghp_x")
+    Judge().judge(finding, "author: ghp_x")
+    assert finding.verdict == "secret" and finding.actionable
+
+
+# --- through the command line ------------------------------------------------------------------
+
+
+def _tree(tmp_path: Path) -> Path:
+    (tmp_path / "AUTHORS").write_text(f"Jeanne Martin <{PERSON_MAIL}>\n", encoding="utf-8")
+    (tmp_path / "users.csv").write_text(f"nom,email\nMartin,{PERSON_MAIL}\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_json_contract_findings_fail_annotated_apart(tmp_path: Path) -> None:
+    result = run_sondier(["scan", str(_tree(tmp_path)), "--format", "json"])
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert [(f["path"], f["verdict"]) for f in report["findings"]] == [("users.csv", "personal")]
+    assert [(f["path"], f["verdict"], f["verdict_reasons"]) for f in report["annotated"]] == [
+        ("AUTHORS", "contributor", ["authorship file (AUTHORS)"])]
+    assert report["summary"]["by_verdict"] == {"contributor": 1, "personal": 1}
+    assert report["summary"]["total"] == 1
+    assert PERSON_MAIL not in result.stdout
+
+
+def test_only_annotated_findings_exit_0(tmp_path: Path) -> None:
+    (tmp_path / "AUTHORS").write_text(f"Jeanne Martin <{PERSON_MAIL}>\n", encoding="utf-8")
+    (tmp_path / "aide.md").write_text("Pour toute question, appelez le 05 57 57 50 00.\n", encoding="utf-8")
+    result = run_sondier(["scan", str(tmp_path), "--format", "json"])
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["findings"] == [] and len(report["annotated"]) == 2
+
+
+def test_text_report_counts_verdicts_and_show_all_lists_them(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    plain = run_sondier(["scan", str(tmp_path), "--no-color"])
+    assert "By verdict: contributor 1, personal 1" in plain.stdout
+    assert "AUTHORS" not in plain.stdout
+    shown = run_sondier(["scan", str(tmp_path), "--no-color", "--show-all"])
+    assert "AUTHORS" in shown.stdout and "[contributor: authorship file (AUTHORS)]" in shown.stdout
+    assert PERSON_MAIL not in shown.stdout
+
+
+def test_ci_formats_report_only_actionable_findings(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    result = run_sondier(["scan", str(tmp_path), "--format", "sarif"])
+    sarif = json.loads(result.stdout)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert uris and all(uri.endswith("users.csv") for uri in uris)
+
+
+def test_suppression_applies_to_annotated_findings(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    (tmp_path / ".sondier.yml").write_text("allowlist:\n  paths: [AUTHORS]\n", encoding="utf-8")
+    report = json.loads(run_sondier(["scan", str(tmp_path), "--format", "json"]).stdout)
+    assert report["annotated"] == [] and report["summary"]["suppressed"] == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["# Michael Martin <m.martin@lab.example.org> wrote:",
+     "# Added the POP3_SSL class. Hector Martin <hmartin@mrbook.org> Aug 2003",
+     "   .. sectionauthor:: Juan Reyna <reyna@us.es>",
+     "# Modules contributed by BasSw (bassw@gmail.com)",
+     " * Written by Jeanne Martin (jeanne.martin@orange.fr)"],
+)
+def test_people_credited_in_code_comments_are_contributors(tmp_path: Path, line: str) -> None:
+    verdicts = _verdicts(tmp_path, "lib/module.py", line + "\n")
+    assert {v for *_, v in verdicts} <= {"contributor", "test-data"} and verdicts
+
+
+def test_an_address_in_a_comment_without_a_name_stays_personal(tmp_path: Path) -> None:
+    assert _verdicts(tmp_path, "lib/module.py", f"# user {PERSON_MAIL} failed twice\n") == [
+        ("email", PERSON_MAIL, "personal")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['emitterCompanyPhone: "06 21 12 72 86",', "'company_mail' => 'jeanne.martin@orange.fr',",
+     'structure_email = "jeanne.martin@orange.fr"', '"feed_contact_email": "jeanne.martin@orange.fr"'],
+)
+def test_a_key_naming_an_organisation_makes_a_public_contact(tmp_path: Path, line: str) -> None:
+    assert {v for *_, v in _verdicts(tmp_path, "src/factories.ts", line + "\n")} == {"public-contact"}
+
+
+def test_a_key_naming_a_person_stays_personal(tmp_path: Path) -> None:
+    line = 'occupantPhone: "06 21 12 72 86", mail_occupant: "jeanne.martin@orange.fr"'
+    assert {v for *_, v in _verdicts(tmp_path, "src/factories.ts", line + "\n")} == {"personal"}
+
+
+def test_test_data_reason_is_the_test_signal_not_the_context_word(tmp_path: Path) -> None:
+    (tmp_path / "users.csv").write_text("nom,email\nMartin,jeanne@example.org\n", encoding="utf-8")
+    [finding] = _scan(tmp_path)[1]
+    assert finding.verdict_reasons == ["reserved documentation domain"]
+
+
+def test_an_address_alone_below_an_authorship_line_is_a_contributor(tmp_path: Path) -> None:
+    header = "-- Please send comments, suggestions, and corrections to the author: --\n--   m.martin@lab.fr   --\n"
+    assert _verdicts(tmp_path, "data/base.decTest", header) == [("email", "m.martin@lab.fr", "contributor")]
+    assert _verdicts(tmp_path, "data/base.decTest", f"-- author --\nsent to {PERSON_MAIL}\n") == [
+        ("email", PERSON_MAIL, "personal")]
