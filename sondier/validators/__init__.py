@@ -75,6 +75,10 @@ def _register_builtins() -> None:
         "fr-nif": "business:validate_nif",
         "payment-card": "card:validate",
         "mrz": "documents:validate_mrz",
+        "fr-cni": "identity:validate_cni",
+        "fr-cnie": "identity:validate_cnie",
+        "fr-driving-licence": "identity:validate_driving_licence",
+        "fr-vehicle-plate": "identity:validate_plate",
         # secrets
         "jwt": "secrets:validate_jwt",
         "private-key": "secrets:validate_private_key",
