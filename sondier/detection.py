@@ -12,7 +12,7 @@ from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_rea
 from sondier.findings import Finding
 from sondier.matching import Candidate, Matcher
 from sondier.rules import Rule
-from sondier.scoring import CONTEXT_BOOST, context_word
+from sondier.scoring import CONTEXT_BOOST, context_word, testdata_context_word
 from sondier.suppression.inline import marker_for
 
 
@@ -182,6 +182,8 @@ class Detector:
         elif rule.context_required or verdict.weak:
             return None
         test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
+        if test_reason is None and rule.testdata_context_regex is not None and testdata_context_word(candidate, chunk):
+            test_reason = "test-data context"
         if test_reason is not None:
             confidence = min(confidence, TEST_DATA_CONFIDENCE)
             reasons.append(test_reason)

@@ -46,7 +46,7 @@ _TOP_KEYS = {
 _REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "examples")
 _CONTEXT_KEYS = {"words": list, "window": int, "required": bool}
 _CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
-_TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
+_TESTDATA_KEYS = {"values": list, "patterns": list, "words": list, "context": list}
 _EXAMPLE_KEYS = {"positive": list, "negative": list}
 
 # Human texts of a rule may be one string (English) or one per language: `name: {fr: …, en: …}`.
@@ -98,6 +98,9 @@ class Rule:
     testdata_values: frozenset[str] = frozenset()
     testdata_patterns: tuple[str, ...] = ()
     testdata_words: tuple[str, ...] = ()
+    # Words beside the value (same window as context words) that make it test data: the INS
+    # test OIDs next to a NIR, for instance.
+    testdata_context: tuple[str, ...] = ()
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
     # (language, name, description, remediation) for each language the rule file gives.
@@ -105,6 +108,7 @@ class Rule:
     compiled: Any = field(default=None, compare=False, repr=False)
     context_regex: Any = field(default=None, compare=False, repr=False)
     testdata_regexes: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    testdata_context_regex: Any = field(default=None, compare=False, repr=False)
 
     @property
     def path_only(self) -> bool:
@@ -262,6 +266,8 @@ def parse_rule(data: Any, path: str) -> Rule:
         testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", values)),
         testdata_patterns=_string_list(path, rule_id, "testdata.patterns", testdata.get("patterns", [])),
         testdata_words=tuple(w.lower() for w in _string_list(path, rule_id, "testdata.words", words)),
+        testdata_context=tuple(fold(w) for w in _string_list(path, rule_id, "testdata.context",
+                                                             testdata.get("context", []))),
         positive_examples=positives,
         negative_examples=negatives,
     )
@@ -357,6 +363,7 @@ def compile_rule(rule: Rule) -> Rule:
     object.__setattr__(rule, "compiled", compiled)
     object.__setattr__(rule, "context_regex", _context_regex(rule.context_words))
     object.__setattr__(rule, "testdata_regexes", testdata)
+    object.__setattr__(rule, "testdata_context_regex", _context_regex(rule.testdata_context))
     return rule
 
 
@@ -482,7 +489,8 @@ def _parse_files(files: Sequence[Path]) -> list[Rule]:
                 raise RuleError(str(path), rule.id, "id", f"duplicate rule id (also defined in {seen[rule.id]})")
             seen[rule.id] = str(path)
             compile_rule(rule)
-            rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=()))
+            rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=(),
+                                 testdata_context_regex=None))
     return rules
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sondier.chunks import Chunk
 from sondier.matching import Candidate
@@ -67,8 +68,17 @@ def _context_bounds(text: str, candidate: Candidate) -> tuple[int, int]:
 
 def context_word(candidate: Candidate, chunk: Chunk) -> str | None:
     """The first context word of the rule found near the candidate, or None."""
+    return _word_near(candidate, chunk, candidate.rule.context_regex)
+
+
+def testdata_context_word(candidate: Candidate, chunk: Chunk) -> str | None:
+    """A word beside the candidate that makes it test data (`testdata.context`), or None."""
+    return _word_near(candidate, chunk, candidate.rule.testdata_context_regex)
+
+
+def _word_near(candidate: Candidate, chunk: Chunk, words: Any) -> str | None:
     rule = candidate.rule
-    if rule.context_regex is None:
+    if words is None:
         return None
     window = rule.context_window
     text = chunk.text
@@ -77,5 +87,5 @@ def context_word(candidate: Candidate, chunk: Chunk) -> str | None:
     after = text[candidate.end : min(end, candidate.match_end + window)]
     column = _csv_column_name(chunk, candidate.start) or ""
     haystack = fold(f"{column}\n{before}\n{after}")
-    found = rule.context_regex.search(haystack)
+    found = words.search(haystack)
     return found.group(0) if found else None

@@ -79,6 +79,11 @@ def _register_builtins() -> None:
         "fr-cnie": "identity:validate_cnie",
         "fr-driving-licence": "identity:validate_driving_licence",
         "fr-vehicle-plate": "identity:validate_plate",
+        "fr-rpps": "health:validate_rpps",
+        "fr-idnps": "health:validate_idnps",
+        "fr-adeli": "health:validate_adeli",
+        "fr-finess": "health:validate_finess",
+        "fr-ins": "health:validate_ins",
         # secrets
         "jwt": "secrets:validate_jwt",
         "private-key": "secrets:validate_private_key",
