@@ -11,6 +11,7 @@ from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
 from sondier.findings import Finding
 from sondier.matching import Candidate, Matcher
+from sondier.people import PersonTable, analyze_table
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word, testdata_context_word
 from sondier.suppression.inline import marker_for
@@ -96,7 +97,44 @@ class Detector:
             seen.add((candidate.rule.id, candidate.value))
         if self.decode:
             self._detect_encoded(result, chunk, lines, chunk, seen, depth=1)
+        if self.matcher.record_rules:
+            self._detect_records(result, chunk, lines)
         return result
+
+    def _detect_records(self, result: Detected, chunk: Chunk, lines: _Lines) -> None:
+        """Record rules: a table describing people is one finding naming its columns and rows."""
+        table = analyze_table(chunk)
+        if table is None:
+            return
+        enabled = {r.record for r in self.matcher.record_rules}
+        for rule in self.matcher.record_rules:
+            if rule.record == "person" and table.sensitive and "sensitive" in enabled:
+                continue  # reported once, as the art. 9 record it is
+            if rule.record == "sensitive" and not table.sensitive:
+                continue
+            threshold = rule.threshold if self.min_confidence is None else self.min_confidence
+            if rule.base_confidence < threshold:
+                result.below_threshold += 1
+                continue
+            result.findings.append(self._record_finding(rule, chunk, lines, table))
+
+    def _record_finding(self, rule: Rule, chunk: Chunk, lines: _Lines, table: PersonTable) -> Finding:
+        line, column = lines.position(table.first_row_offset)
+        columns = ", ".join(f"{name} ({kind})" for name, kind in table.columns.items())
+        reasons = [f"columns: {columns}", f"{table.rows} rows"]
+        if table.sensitive:
+            reasons.append("art. 9 data: " + ", ".join(f"{n} ({why})" for n, why in table.sensitive.items()))
+        # The value is the list of column names: stable while rows change, and no one's data.
+        value = ",".join([*table.columns, *table.sensitive])
+        finding = Finding(rule_id=rule.id, rule_name=rule.name, category=rule.category, severity=rule.severity,
+                          confidence=rule.base_confidence, path=chunk.path, line=line, column=column, end_line=line,
+                          end_column=column, value=value, commit=chunk.commit, reasons=reasons,
+                          column_name=", ".join([*table.columns, *table.sensitive]),
+                          extra={"columns": dict(table.columns), "rows": table.rows,
+                                 "sensitive": dict(table.sensitive)})
+        if self.fingerprints:
+            _ = finding.fingerprint
+        return finding
 
     def _detect_path(self, chunk: Chunk) -> Detected:
         """Path rules: the file's name is the finding (line 1, column 1), whatever its bytes."""

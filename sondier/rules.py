@@ -33,6 +33,7 @@ _TOP_KEYS = {
     "remediation": (str, dict),
     "regex": str,
     "path": list,
+    "record": str,
     "flags": list,
     "keywords": list,
     "validator": str,
@@ -103,6 +104,8 @@ class Rule:
     testdata_context: tuple[str, ...] = ()
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
+    # A record rule has no regex: the analyzer named here judges whole records (sondier/people.py).
+    record: str | None = None
     # (language, name, description, remediation) for each language the rule file gives.
     translations: tuple[tuple[str, str, str, str], ...] = ()
     compiled: Any = field(default=None, compare=False, repr=False)
@@ -113,7 +116,12 @@ class Rule:
     @property
     def path_only(self) -> bool:
         """A rule without regex: the file's name is the finding (a `.p12` keystore)."""
-        return not self.pattern
+        return not self.pattern and self.record is None
+
+    @property
+    def content(self) -> bool:
+        """A rule whose regex runs over the text (neither a path rule nor a record rule)."""
+        return bool(self.pattern)
 
     def localized(self, language: str) -> tuple[str, str, str]:
         """(name, description, remediation) in ``language``, else in English."""
@@ -198,8 +206,9 @@ def parse_rule(data: Any, path: str) -> Rule:
     for key in _REQUIRED:
         if key not in data or data[key] in (None, ""):
             raise RuleError(path, rule_id, key, "required field is missing")
-    if not data.get("regex") and not data.get("path"):
-        raise RuleError(path, rule_id, "regex", "required field is missing (or give `path` for a path rule)")
+    if not data.get("regex") and not data.get("path") and not data.get("record"):
+        raise RuleError(path, rule_id, "regex", "required field is missing (or give `path` for a path rule, "
+                        "`record` for a record rule)")
     for key, value in data.items():
         _check_type(path, rule_id, key, value, _TOP_KEYS[key])
     assert rule_id is not None
@@ -253,6 +262,7 @@ def parse_rule(data: Any, path: str) -> Rule:
         pattern=data.get("regex", ""),
         source=path,
         paths=_string_list(path, rule_id, "path", data.get("path", [])),
+        record=_record_kind(path, rule_id, data),
         flags=flags,
         keywords=keywords,
         validator=validator,
@@ -271,6 +281,20 @@ def parse_rule(data: Any, path: str) -> Rule:
         positive_examples=positives,
         negative_examples=negatives,
     )
+
+
+RECORD_KINDS = ("person", "sensitive")
+
+
+def _record_kind(path: str, rule_id: str, data: dict[str, Any]) -> str | None:
+    kind = data.get("record")
+    if kind is None:
+        return None
+    if kind not in RECORD_KINDS:
+        raise RuleError(path, rule_id, "record", f"unknown record analyzer '{kind}' (known: {list(RECORD_KINDS)})")
+    if data.get("regex"):
+        raise RuleError(path, rule_id, "regex", "a record rule has no regex (its analyzer reads whole records)")
+    return str(kind)
 
 
 def _context_regex(words: Sequence[str]) -> Any:
@@ -350,7 +374,7 @@ def is_catastrophic(pattern: str) -> bool:
 def compile_rule(rule: Rule) -> Rule:
     """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
     compiled = None
-    if not rule.path_only:
+    if rule.content:
         compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
         if VALUE_GROUP not in compiled.groupindex:
             raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
