@@ -61,3 +61,12 @@ def test_plates_siv_and_fni(value: str) -> None:
 )
 def test_plates_rejected(value: str) -> None:
     assert not validate_plate(value).ok
+
+
+def test_birth_date_validator_takes_real_past_dates_only() -> None:
+    from sondier.validators.identity import validate_birth_date
+
+    assert validate_birth_date("12/03/1984").ok
+    assert not validate_birth_date("31/02/1984").ok
+    assert not validate_birth_date("12/03/2199").ok
+    assert not validate_birth_date("12/03/1850").ok

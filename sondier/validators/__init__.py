@@ -79,6 +79,7 @@ def _register_builtins() -> None:
         "fr-cnie": "identity:validate_cnie",
         "fr-driving-licence": "identity:validate_driving_licence",
         "fr-vehicle-plate": "identity:validate_plate",
+        "birth-date": "identity:validate_birth_date",
         "fr-rpps": "health:validate_rpps",
         "fr-idnps": "health:validate_idnps",
         "fr-adeli": "health:validate_adeli",

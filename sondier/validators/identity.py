@@ -92,3 +92,11 @@ def validate_plate(value: str) -> Verdict:
     if re.fullmatch(r"[A-Z]{2}\d{3}[A-Z]{2}", plate):
         return _siv(plate)
     return _fni(plate)
+
+
+def validate_birth_date(value: str) -> Verdict:
+    """A date written after a birth phrase (`né le 12/03/1984`): a real calendar date, not in the
+    future, not before 1900."""
+    from sondier.people import is_birth_date
+
+    return Verdict(True, reason="valid date of birth") if is_birth_date(value) else INVALID
