@@ -102,3 +102,12 @@ def test_text_that_is_not_a_table_is_left_alone() -> None:
     assert _table('nom,prenom\n"' + "x" * 200_000 + '",Camille') is None
     assert _table("nom,prenom,date_naissance") is None  # a header alone
     assert _table("just a sentence, with a comma\nand another") is None
+
+
+def test_explicit_surname_column_is_confirmed_by_shape_beside_confirmed_given_names() -> None:
+    text = "last_name,first_name\nKowalczyk,Anna\nMüller-Schmidt,Thomas\nO'Brien,Julie"
+    table = _table(text)
+    assert table is not None and table.columns["last_name"] == "surname"
+    # A bare `nom` column needs the list: unknown words beside given names stay unconfirmed.
+    table = _table("nom,prenom,date_naissance\nXyzzor,Anna,12/03/1984\nQwpla,Julie,01/02/1990")
+    assert table is not None and "nom" not in table.columns
