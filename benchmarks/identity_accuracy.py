@@ -32,7 +32,7 @@ from stdnum import luhn
 from stdnum.fr import nir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from sondier.validators.documents import check_digit  # noqa: E402
+from sondier.validators.documents import check_digit
 
 RULES = ["fr-cni", "fr-cnie", "fr-residence-permit", "fr-driving-licence", "fr-neph", "fr-vehicle-plate",
          "fr-rpps", "fr-idnps", "fr-adeli", "fr-finess", "fr-ins", "mrz", "fr-birth-date", "person-record",
