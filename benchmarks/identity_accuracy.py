@@ -123,7 +123,8 @@ def health_lines(c: Corpus) -> list[tuple[str, str | None]]:
     r = c.rng
     rpps = _luhn("1" + c.digits(9))
     finess = _luhn(c.dept() + c.digits(6))
-    body = f"{r.randint(1, 2)}{c.digits(2)}{r.randint(1, 12):02d}{c.dept()}{r.randint(1, 999):03d}{r.randint(1, 999):03d}"
+    place = f"{c.dept()}{r.randint(1, 999):03d}"
+    body = f"{r.randint(1, 2)}{c.digits(2)}{r.randint(1, 12):02d}{place}{r.randint(1, 999):03d}"
     ins = body + nir.calc_check_digits(body)
     adeli = c.dept() + c.digits(7)
     return [

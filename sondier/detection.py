@@ -11,10 +11,19 @@ from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
 from sondier.findings import Finding
 from sondier.matching import Candidate, Matcher
-from sondier.people import PersonTable, analyze_table
+from sondier.people import PersonTable, analyze_records, analyze_table
+from sondier.records import Record, Records
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word, testdata_context_word
 from sondier.suppression.inline import marker_for
+
+# Several kinds of personal data in one record (RECORD_KINDS distinct rules) raise each value's
+# confidence: less than a context word, enough to carry a borderline value over the threshold.
+RECORD_KINDS = 2
+RECORD_BOOST = 0.15
+# Identifiers of legal persons: beside personal data they do not make a record richer (whether
+# they are themselves a person's is the verdict stage's question).
+LEGAL_PERSON_RULES = frozenset({"fr-siren", "fr-siret", "fr-tva"})
 
 
 @dataclass(slots=True)
@@ -91,21 +100,27 @@ class Detector:
             return self._detect_path(chunk)
         result = Detected()
         lines = _Lines(chunk)
+        records = Records(chunk, lines.position)
         seen: set[tuple[str, str]] = set()
+        pending: list[Finding] = []
         for candidate in self.matcher.candidates(chunk):
-            self._add(result, candidate, chunk, lines, outer=None)
+            self._add(result, candidate, chunk, lines, records, pending, outer=None)
             seen.add((candidate.rule.id, candidate.value))
         if self.decode:
-            self._detect_encoded(result, chunk, lines, chunk, seen, depth=1)
+            self._detect_encoded(result, chunk, lines, records, pending, chunk, seen, depth=1)
+        self._weigh_records(result, pending)
         if self.matcher.record_rules:
-            self._detect_records(result, chunk, lines)
+            self._detect_records(result, chunk, lines, records)
         return result
 
-    def _detect_records(self, result: Detected, chunk: Chunk, lines: _Lines) -> None:
+    def _detect_records(self, result: Detected, chunk: Chunk, lines: _Lines, records: Records) -> None:
         """Record rules: a table describing people is one finding naming its columns and rows."""
         table = analyze_table(chunk)
-        if table is None:
-            return
+        tables = [table] if table is not None else analyze_records(records)
+        for table in tables:
+            self._add_table(result, chunk, lines, records, table)
+
+    def _add_table(self, result: Detected, chunk: Chunk, lines: _Lines, records: Records, table: PersonTable) -> None:
         enabled = {r.record for r in self.matcher.record_rules}
         for rule in self.matcher.record_rules:
             if rule.record == "person" and table.sensitive and "sensitive" in enabled:
@@ -116,7 +131,10 @@ class Detector:
             if rule.base_confidence < threshold:
                 result.below_threshold += 1
                 continue
-            result.findings.append(self._record_finding(rule, chunk, lines, table))
+            finding = self._record_finding(rule, chunk, lines, table)
+            first = records.at(table.first_row_offset)
+            finding.record = records.record_id(first) if first is not None else None
+            result.findings.append(finding)
 
     def _record_finding(self, rule: Rule, chunk: Chunk, lines: _Lines, table: PersonTable) -> Finding:
         line, column = lines.position(table.first_row_offset)
@@ -154,8 +172,8 @@ class Detector:
         return result
 
     def _detect_encoded(
-        self, result: Detected, outer: Chunk, lines: _Lines, text_chunk: Chunk, seen: set[tuple[str, str]],
-        depth: int, location: Encoded | None = None,
+        self, result: Detected, outer: Chunk, lines: _Lines, records: Records, pending: list[Finding],
+        text_chunk: Chunk, seen: set[tuple[str, str]], depth: int, location: Encoded | None = None,
     ) -> None:
         """Scan what base64/percent-encoded strings of ``text_chunk`` decode to; findings are
         placed on the encoded string of the original chunk (``location`` at depth 2)."""
@@ -171,21 +189,21 @@ class Detector:
                 if (candidate.rule.id, candidate.value) in seen:
                     continue  # already found in clear text
                 seen.add((candidate.rule.id, candidate.value))
-                self._add(result, candidate, inner, lines, outer=(outer, place))
+                self._add(result, candidate, inner, lines, records, pending, outer=(outer, place))
             if depth < MAX_DEPTH:
-                self._detect_encoded(result, outer, lines, inner, seen, depth + 1, place)
+                self._detect_encoded(result, outer, lines, records, pending, inner, seen, depth + 1, place)
 
     def _add(
-        self, result: Detected, candidate: Candidate, chunk: Chunk, lines: _Lines,
-        outer: tuple[Chunk, Encoded] | None,
+        self, result: Detected, candidate: Candidate, chunk: Chunk, lines: _Lines, records: Records,
+        pending: list[Finding], outer: tuple[Chunk, Encoded] | None,
     ) -> None:
-        scored = self._score(candidate, chunk, outer)
+        scored = self._score(candidate, chunk, outer, records)
         if scored is None:
             return
-        confidence, reasons, is_test = scored
+        confidence, reasons, is_test, record = scored
         rule = candidate.rule
-        threshold = rule.threshold if self.min_confidence is None else self.min_confidence
-        if confidence < threshold:
+        threshold = self._threshold(rule)
+        if confidence < threshold and (record is None or rule.category != "pii" or is_test):
             result.below_threshold += 1
             return
         if outer is not None:
@@ -193,11 +211,50 @@ class Detector:
             reasons.append(f"decoded from {place.kind}")
             candidate = Candidate(rule, candidate.value, place.start, place.end, place.start, place.end)
             chunk = outer_chunk
-        result.findings.append(self._finding(candidate, chunk, lines, confidence, reasons, is_test))
+        # Below the threshold but in a record: kept aside until the record's other values are known
+        # (and its fingerprint, slow by design, computed only if it is reported).
+        reported = confidence >= threshold
+        finding = self._finding(candidate, chunk, lines, confidence, reasons, is_test, fingerprint=reported)
+        if record is not None:
+            finding.record = records.record_id(record)
+            finding.column_name = record.key
+        (result.findings if reported else pending).append(finding)
+
+    def _threshold(self, rule: Rule) -> float:
+        return rule.threshold if self.min_confidence is None else self.min_confidence
+
+    def _weigh_records(self, result: Detected, pending: list[Finding]) -> None:
+        """A record holding several kinds of personal data (an e-mail, a phone and a NIR on one
+        row) is stronger evidence than any of its values alone: each of its values gains
+        confidence, and one that was below the threshold may now be reported."""
+        def personal(finding: Finding) -> bool:
+            return finding.category == "pii" and not finding.test_data and finding.rule_id not in LEGAL_PERSON_RULES
+
+        kinds: dict[str, set[str]] = {}
+        for finding in (*result.findings, *pending):
+            if finding.record is not None and personal(finding):
+                kinds.setdefault(finding.record, set()).add(finding.rule_id)
+        rich = {record: sorted(ids) for record, ids in kinds.items() if len(ids) >= RECORD_KINDS}
+        if not rich:
+            result.below_threshold += len(pending)
+            return
+        for finding in (*result.findings, *pending):
+            ids = rich.get(finding.record or "")
+            if ids is not None and personal(finding):
+                finding.confidence = round(min(1.0, finding.confidence + RECORD_BOOST), 2)
+                finding.reasons.append(f"record with {', '.join(ids)}")
+        rules = {r.id: r for r in self.matcher.rules}
+        for finding in pending:
+            if finding.confidence >= self._threshold(rules[finding.rule_id]):
+                if self.fingerprints:
+                    _ = finding.fingerprint
+                result.findings.append(finding)
+            else:
+                result.below_threshold += 1
 
     def _score(
-        self, candidate: Candidate, chunk: Chunk, outer: tuple[Chunk, Encoded] | None = None
-    ) -> tuple[float, list[str], bool] | None:
+        self, candidate: Candidate, chunk: Chunk, outer: tuple[Chunk, Encoded] | None, records: Records,
+    ) -> tuple[float, list[str], bool, Record | None] | None:
         rule = candidate.rule
         value = candidate.value
         if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
@@ -209,7 +266,10 @@ class Detector:
         if verdict.reason:
             reasons.append(verdict.reason)
         confidence = rule.base_confidence
-        word = context_word(candidate, chunk)
+        # Only validated candidates pay for the record lookup. It is made in the scanned text: a
+        # decoded value sits where its encoded string does, named by that string's column or key.
+        record = records.at(outer[1].start if outer is not None else candidate.start)
+        word = context_word(candidate, chunk, record.key if record is not None else None)
         if word is None and outer is not None:
             # The key naming an encoded value (`password: <base64>`) sits outside the decoded text.
             outer_chunk, place = outer
@@ -220,15 +280,18 @@ class Detector:
         elif rule.context_required or verdict.weak:
             return None
         test_reason = "test data" if verdict.test_data else test_data_reason(rule, value)
-        if test_reason is None and rule.testdata_context_regex is not None and testdata_context_word(candidate, chunk):
+        if test_reason is None and rule.testdata_context_regex is not None and testdata_context_word(
+            candidate, chunk, record.key if record is not None else None
+        ):
             test_reason = "test-data context"
         if test_reason is not None:
             confidence = min(confidence, TEST_DATA_CONFIDENCE)
             reasons.append(test_reason)
-        return round(confidence, 2), reasons, test_reason is not None
+        return round(confidence, 2), reasons, test_reason is not None, record
 
     def _finding(
-        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str], is_test: bool
+        self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str], is_test: bool,
+        fingerprint: bool = True,
     ) -> Finding:
         rule = candidate.rule
         line, column = lines.position(candidate.start)
@@ -249,7 +312,7 @@ class Detector:
             reasons=reasons,
             test_data=is_test,
         )
-        if self.fingerprints:
+        if self.fingerprints and fingerprint:
             _ = finding.fingerprint
         if self.inline_ignore:
             text, previous = lines.line_text(candidate.start)

@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 
 from sondier.chunks import Chunk
+from sondier.records import Records
 from sondier.rules import fold
 
 MIN_CONFIRMED = 0.7  # share of a column's non-empty values that must pass its check
@@ -259,14 +260,25 @@ def analyze_table(chunk: Chunk) -> PersonTable | None:
         return None
     try:
         names = next(csv.reader([header], delimiter=delimiter), [])
-        kinds, sensitive = _column_kinds(names)
-        if len(kinds) < 2 and NIR not in kinds.values():
-            return None  # one column (a NIR apart) never identifies anyone
+        if not _may_identify(names):
+            return None
         reader = csv.reader(io.StringIO(body), delimiter=delimiter)
         rows = [r for r in itertools.islice(reader, MAX_ROWS) if len(r) == len(names)]
     except csv.Error:
         return None  # not a table after all (a huge quoted field, a stray NUL)
-    if not rows:
+    return analyze_rows(names, rows, offset)
+
+
+def _may_identify(names: list[str]) -> bool:
+    kinds, _ = _column_kinds(names)
+    return len(kinds) >= 2 or NIR in kinds.values()  # one column (a NIR apart) never identifies anyone
+
+
+def analyze_rows(names: list[str], rows: list[list[str]], offset: int) -> PersonTable | None:
+    """The people rows of one shape (column ``names``) describe, or None; ``offset`` is where
+    the first row starts in the chunk."""
+    kinds, sensitive = _column_kinds(names)
+    if not rows or not _may_identify(names):
         return None
     table = PersonTable(rows=len(rows), first_row_offset=offset)
     for index, kind in kinds.items():
@@ -278,6 +290,43 @@ def analyze_table(chunk: Chunk) -> PersonTable | None:
         return None
     table.sensitive = {names[i].strip(): why for i, why in sensitive.items() if _holds_sensitive(names[i], i, rows)}
     return table
+
+
+def analyze_records(records: Records, limit: int = MAX_ROWS) -> list[PersonTable]:
+    """Tables of people among a chunk's JSON objects, SQL tuples, YAML mappings, LDIF entries or
+    vCards (sondier/records.py): records with the same keys form one table."""
+    text = records.chunk.text
+    if not _PERSON_KEY.search(text) or records.kind not in _RECORD_KINDS:
+        return []  # cheap: no key that could name a person, or no records at all
+    groups: dict[tuple[str, ...], tuple[int, list[list[str]]]] = {}
+    seen: set[int] = set()
+    for offset in _record_openings(text):
+        record = records.at(offset)
+        if record is None or record.start in seen:
+            continue
+        seen.add(record.start)
+        fields = records.fields(record)
+        names = tuple(f.name or "" for f in fields)
+        if not names or not _may_identify(list(names)):
+            continue
+        _, rows = groups.setdefault(names, (record.start, []))
+        if len(rows) < limit:
+            rows.append([text[f.start : f.end].strip().strip("\"'") for f in fields])
+    tables = [analyze_rows(list(names), rows, first) for names, (first, rows) in groups.items()]
+    return [t for t in tables if t is not None]
+
+
+def _record_openings(text: str) -> Iterable[int]:
+    """Offsets inside each record: after every `{`, `(` and line start (bounded, cheap)."""
+    for count, match in enumerate(_OPENING.finditer(text), 1):
+        yield min(match.end(), len(text) - 1)
+        if count >= 20 * MAX_ROWS:
+            return
+
+
+_RECORD_KINDS = frozenset({"sql", "copy", "json", "yaml", "ldif", "vcard"})
+_PERSON_KEY = re.compile(r"(?i)nom|name|pr[ée]nom|naissance|birth|dob|adress|address|postal|zip|nir|secu|\bn:|\bsn:")
+_OPENING = re.compile(r"[{(]\s*|^[ \t]*\S", re.MULTILINE)
 
 
 def _holds_sensitive(name: str, index: int, rows: list[list[str]]) -> bool:

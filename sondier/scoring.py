@@ -1,6 +1,7 @@
 """Confidence: validated candidates start at the rule's base confidence, context words raise
-it, test-data signals lower it. A CSV header naming the column and a JSON/YAML key before
-the value count as context."""
+it, test-data signals lower it. The column name or key naming the value in its record (a CSV
+header, an SQL column list, a JSON/YAML key, an LDIF or vCard attribute: see records.py) counts
+as context."""
 
 from __future__ import annotations
 
@@ -10,40 +11,16 @@ from typing import Any
 
 from sondier.chunks import Chunk
 from sondier.matching import Candidate
+from sondier.records import context_name
 from sondier.rules import fold
 
 CONTEXT_BOOST = 0.3
-_DELIMITERS = (",", ";", "\t", "|")
 
 
 @dataclass(slots=True)
 class Score:
     confidence: float
     reasons: list[str]
-
-
-def _csv_column_name(chunk: Chunk, start: int) -> str | None:
-    """Name of the CSV column holding the character at ``start``, from the file's header."""
-    text = chunk.text
-    line_start = text.rfind("\n", 0, start) + 1
-    if chunk.header is not None:
-        header = chunk.header
-    elif chunk.start_line == 1 and chunk.line_numbers is None:
-        first_end = text.find("\n")
-        header = text if first_end < 0 else text[:first_end]
-        if line_start == 0:
-            return None  # the value is in the header itself
-    else:
-        return None
-    delimiter = max(_DELIMITERS, key=header.count)
-    if header.count(delimiter) == 0:
-        return None
-    prefix = text[line_start:start]
-    column = prefix.count(delimiter)
-    names = header.split(delimiter)
-    if column >= len(names):
-        return None
-    return names[column].strip().strip("\"'")
 
 
 _DATA = re.compile(r"\d{4}")  # a line holding numbers is a row of data, not a label
@@ -66,17 +43,18 @@ def _context_bounds(text: str, candidate: Candidate) -> tuple[int, int]:
     return line_start, line_end
 
 
-def context_word(candidate: Candidate, chunk: Chunk) -> str | None:
-    """The first context word of the rule found near the candidate, or None."""
-    return _word_near(candidate, chunk, candidate.rule.context_regex)
+def context_word(candidate: Candidate, chunk: Chunk, column: str | None = None) -> str | None:
+    """The first context word of the rule found near the candidate or in the name of its
+    column (``column``, from the candidate's record), or None."""
+    return _word_near(candidate, chunk, candidate.rule.context_regex, column)
 
 
-def testdata_context_word(candidate: Candidate, chunk: Chunk) -> str | None:
+def testdata_context_word(candidate: Candidate, chunk: Chunk, column: str | None = None) -> str | None:
     """A word beside the candidate that makes it test data (`testdata.context`), or None."""
-    return _word_near(candidate, chunk, candidate.rule.testdata_context_regex)
+    return _word_near(candidate, chunk, candidate.rule.testdata_context_regex, column)
 
 
-def _word_near(candidate: Candidate, chunk: Chunk, words: Any) -> str | None:
+def _word_near(candidate: Candidate, chunk: Chunk, words: Any, column: str | None) -> str | None:
     rule = candidate.rule
     if words is None:
         return None
@@ -85,7 +63,6 @@ def _word_near(candidate: Candidate, chunk: Chunk, words: Any) -> str | None:
     start, end = _context_bounds(text, candidate)
     before = text[max(start, candidate.match_start - window) : candidate.start]
     after = text[candidate.end : min(end, candidate.match_end + window)]
-    column = _csv_column_name(chunk, candidate.start) or ""
-    haystack = fold(f"{column}\n{before}\n{after}")
+    haystack = fold(f"{context_name(column)}\n{before}\n{after}")
     found = words.search(haystack)
     return found.group(0) if found else None

@@ -111,3 +111,41 @@ def test_explicit_surname_column_is_confirmed_by_shape_beside_confirmed_given_na
     # A bare `nom` column needs the list: unknown words beside given names stay unconfirmed.
     table = _table("nom,prenom,date_naissance\nXyzzor,Anna,12/03/1984\nQwpla,Julie,01/02/1990")
     assert table is not None and "nom" not in table.columns
+
+
+def _records_tables(text: str, path: str) -> list[people.PersonTable]:
+    from sondier.records import Records
+
+    return people.analyze_records(Records(Chunk(text, path)))
+
+
+def test_json_objects_with_the_same_keys_form_one_table() -> None:
+    text = ('[\n  {"nom": "Durand", "prenom": "Camille", "date_naissance": "1984-03-12"},\n'
+            '  {"nom": "Martin", "prenom": "Lucas", "date_naissance": "1990-07-21"}\n]\n')
+    [table] = _records_tables(text, "users.json")
+    assert table.rows == 2 and set(table.columns) == {"nom", "prenom", "date_naissance"}
+
+
+def test_sql_tuples_and_their_column_list() -> None:
+    text = ("INSERT INTO patients (nom, prenom, diagnostic) VALUES ('Durand','Camille','asthme'),"
+            " ('Martin','Lucas','diabète');\n")
+    [table] = _records_tables(text, "dump.sql")
+    assert table.rows == 2 and table.sensitive == {"diagnostic": "health"}
+
+
+def test_json_products_are_not_people() -> None:
+    text = '[{"nom": "Chaise", "prix": 12}, {"nom": "Lampe", "prix": 9}]'
+    assert _records_tables(text, "products.json") == []
+
+
+def test_cli_on_a_json_fixture_reports_one_finding(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(4)
+    users = [{"last_name": fake.last_name(), "first_name": fake.first_name(),
+              "birth_date": fake.date_of_birth().isoformat()} for _ in range(12)]
+    (tmp_path / "users.json").write_text(json.dumps(users, indent=2))
+    result = run_sondier(["scan", str(tmp_path), "--format", "json", "--rule", "person-record"])
+    assert result.returncode == 1, result.stderr
+    [finding] = json.loads(result.stdout)["findings"]
+    assert "12 rows" in finding["reasons"]
+    assert all(u["last_name"] not in result.stdout for u in users)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sondier.chunks import Chunk
+from sondier.records import open_sql_header
 
 CHUNK_CHARS = 4 * 1024 * 1024  # text handed to the matcher at once
 OVERLAP_CHARS = 64 * 1024  # longest value that can straddle a boundary (PEM keys are ~4 KB)
@@ -248,7 +249,8 @@ def _stream(handle: BinaryIO, first_block: bytes, encoding: str, display: str) -
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     pending = decoder.decode(first_block)
     header_end = pending.find("\n")
-    header = pending[:header_end] if header_end >= 0 else None
+    first_line = pending[:header_end] if header_end >= 0 else None
+    header = None
     line = 1
     column = 1
     owned_start = 0
@@ -269,6 +271,9 @@ def _stream(handle: BinaryIO, first_block: bytes, encoding: str, display: str) -
         first = False
         assert owned_end is not None
         keep_from = max(owned_start, owned_end - CONTEXT_CHARS)
+        # The next chunk's header names its columns: the SQL statement still open where it starts
+        # (a multi-row INSERT or a COPY block spans chunks), else the file's first line (CSV).
+        header = open_sql_header(pending, keep_from, header) or first_line
         line += pending.count("\n", 0, keep_from)
         last_newline = pending.rfind("\n", 0, keep_from)
         column = keep_from - last_newline if last_newline >= 0 else column + keep_from
