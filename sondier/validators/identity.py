@@ -95,7 +95,7 @@ def validate_plate(value: str) -> Verdict:
 
 
 def validate_birth_date(value: str) -> Verdict:
-    """A date written after a birth phrase (`né le 12/03/1984`): a real calendar date, not in the
+    """A date written after a birth phrase (`né le` and a day/month/year): a real calendar date, not in the
     future, not before 1900."""
     from sondier.people import is_birth_date
 
