@@ -320,12 +320,15 @@ def _record_openings(text: str) -> Iterable[int]:
     """Offsets inside each record: after every `{`, `(` and line start (bounded, cheap)."""
     for count, match in enumerate(_OPENING.finditer(text), 1):
         yield min(match.end(), len(text) - 1)
-        if count >= 20 * MAX_ROWS:
+        if count >= _MAX_OPENINGS:
             return
 
 
+_MAX_OPENINGS = 20_000  # offsets tried in one chunk: bounds the cost on huge JSON files
 _RECORD_KINDS = frozenset({"sql", "copy", "json", "yaml", "ldif", "vcard"})
-_PERSON_KEY = re.compile(r"(?i)nom|name|pr[ée]nom|naissance|birth|dob|adress|address|postal|zip|nir|secu|\bn:|\bsn:")
+_PERSON_KEY = re.compile(r"(?i)\bnom|pr[ée]nom|first_?name|last_?name|given_?name|surname|family_?name|naissance"
+                         r"|birth|\bdob\b|adress|address|code_?postal|postal_?code|zip_?code|\bnir\b|num_?secu"
+                         r"|^sn:|^n:", re.MULTILINE)
 _OPENING = re.compile(r"[{(]\s*|^[ \t]*\S", re.MULTILINE)
 
 
