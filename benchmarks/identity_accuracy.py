@@ -24,6 +24,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -66,6 +67,12 @@ class Corpus:
                 self.planted[rule] += 1
 
 
+def _mrz_name(name: str) -> str:
+    """ICAO 9303 transliteration, enough for French names: no accents, `<` for anything else."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    return "".join(ch if "A" <= ch <= "Z" else "<" for ch in plain)
+
+
 def _luhn(body: str) -> str:
     return body + luhn.calc_check_digit(body)
 
@@ -87,7 +94,7 @@ def identity_lines(c: Corpus) -> list[tuple[str, str | None]]:
     fni = f"{r.randint(1, 9999)} {''.join(r.choice(SIV) for _ in range(r.randint(1, 3)))} {c.dept()}"
     licence_line = "D1FRA" + eu_licence
     licence_line += check_digit(licence_line) + f"{r.randint(26, 40)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}"
-    licence_line += (f.last_name().upper().replace(" ", "<").replace("-", "<") + "<" * 8)[:8]
+    licence_line += (_mrz_name(f.last_name()) + "<" * 8)[:8]
     licence_line += check_digit(licence_line)
     birth = f.date_of_birth(minimum_age=1, maximum_age=99)
     return [
