@@ -206,9 +206,8 @@ class PersonTable:
             return True
         if kinds & {SURNAME, BIRTH_NAME} and kinds & {GIVEN_NAME, BIRTH_DATE, ADDRESS, BIRTH_PLACE}:
             return True
-        if GIVEN_NAME in kinds and kinds & {BIRTH_DATE, ADDRESS, POSTCODE}:
-            return True
-        return ADDRESS in kinds and POSTCODE in kinds
+        # An address alone may be an organisation's: it needs a given name beside it.
+        return GIVEN_NAME in kinds and bool(kinds & {BIRTH_DATE, ADDRESS, POSTCODE})
 
 
 def _header_and_rows(chunk: Chunk) -> tuple[str, str, int] | None:

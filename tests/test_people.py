@@ -56,9 +56,15 @@ def test_product_names_in_a_nom_column_are_not_people() -> None:
 
 
 def test_postcode_with_the_wrong_town_does_not_confirm_an_address() -> None:
-    good = _table("adresse,code_postal,ville\n12 rue des Lilas,69003,Lyon\n3 avenue Foch,33000,Bordeaux")
-    assert good is not None and set(good.columns.values()) == {"address", "postcode", "town"}
-    assert _table("adresse,code_postal,ville\n12 rue des Lilas,69003,Bordeaux\n3 avenue Foch,33000,Lyon") is None
+    header = "prenom,adresse,code_postal,ville\n"
+    good = _table(header + "Julie,12 rue des Lilas,69003,Lyon\nHugo,3 avenue Foch,33000,Bordeaux")
+    assert good is not None and set(good.columns.values()) == {"given-name", "address", "postcode", "town"}
+    wrong = _table(header + "Julie,12 rue des Lilas,69003,Bordeaux\nHugo,3 avenue Foch,33000,Lyon")
+    assert wrong is not None and set(wrong.columns.values()) == {"given-name", "address"}
+
+
+def test_an_address_without_a_person_is_not_a_person() -> None:
+    assert _table("adresse,code_postal,ville\n12 rue des Lilas,69003,Lyon\n3 avenue Foch,33000,Bordeaux") is None
 
 
 def test_art9_column_beside_people_and_empty_or_negative_values() -> None:
