@@ -13,9 +13,10 @@ from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_rea
 from sondier.findings import TEST_DATA, Finding
 from sondier.literals import not_literal_reason
 from sondier.matching import Candidate, Matcher
+from sondier.people import PersonTable, analyze_records, analyze_table
 from sondier.records import Record, Records
 from sondier.rules import Rule
-from sondier.scoring import CONTEXT_BOOST, context_word, vetoing_key
+from sondier.scoring import CONTEXT_BOOST, context_word, testdata_context_word, vetoing_key
 from sondier.suppression.inline import marker_for
 from sondier.validators.secrets import is_test_path, value_written_for_tests
 
@@ -200,7 +201,50 @@ class Detector:
         if self.decode:
             self._detect_encoded(result, chunk, lines, records, pending, chunk, seen, depth=1)
         self._weigh_records(result, pending)
+        if self.matcher.record_rules:
+            self._detect_records(result, chunk, lines, records)
         return result
+
+    def _detect_records(self, result: Detected, chunk: Chunk, lines: _Lines, records: Records) -> None:
+        """Record rules: a table describing people is one finding naming its columns and rows."""
+        table = analyze_table(chunk)
+        tables = [table] if table is not None else analyze_records(records)
+        for table in tables:
+            self._add_table(result, chunk, lines, records, table)
+
+    def _add_table(self, result: Detected, chunk: Chunk, lines: _Lines, records: Records, table: PersonTable) -> None:
+        enabled = {r.record for r in self.matcher.record_rules}
+        for rule in self.matcher.record_rules:
+            if rule.record == "person" and table.sensitive and "sensitive" in enabled:
+                continue  # reported once, as the art. 9 record it is
+            if rule.record == "sensitive" and not table.sensitive:
+                continue
+            threshold = rule.threshold if self.min_confidence is None else self.min_confidence
+            if rule.base_confidence < threshold:
+                result.below_threshold += 1
+                continue
+            finding = self._record_finding(rule, chunk, lines, table)
+            first = records.at(table.first_row_offset)
+            finding.record = records.record_id(first) if first is not None else None
+            result.findings.append(finding)
+
+    def _record_finding(self, rule: Rule, chunk: Chunk, lines: _Lines, table: PersonTable) -> Finding:
+        line, column = lines.position(table.first_row_offset)
+        columns = ", ".join(f"{name} ({kind})" for name, kind in table.columns.items())
+        reasons = [f"columns: {columns}", f"{table.rows} rows"]
+        if table.sensitive:
+            reasons.append("art. 9 data: " + ", ".join(f"{n} ({why})" for n, why in table.sensitive.items()))
+        # The value is the list of column names: stable while rows change, and no one's data.
+        value = ",".join([*table.columns, *table.sensitive])
+        finding = Finding(rule_id=rule.id, rule_name=rule.name, category=rule.category, severity=rule.severity,
+                          confidence=rule.base_confidence, path=chunk.path, line=line, column=column, end_line=line,
+                          end_column=column, value=value, commit=chunk.commit, reasons=reasons,
+                          column_name=", ".join([*table.columns, *table.sensitive]),
+                          extra={"columns": dict(table.columns), "rows": table.rows,
+                                 "sensitive": dict(table.sensitive)})
+        if self.fingerprints:
+            _ = finding.fingerprint
+        return finding
 
     def _detect_path(self, chunk: Chunk) -> Detected:
         """Path rules: the file's name is the finding (line 1, column 1), whatever its bytes."""
@@ -338,6 +382,10 @@ class Detector:
         elif rule.context_required or verdict.weak:
             return None
         test_reason = (verdict.reason or "test data") if verdict.test_data else test_data_reason(rule, value)
+        if test_reason is None and rule.testdata_context_regex is not None and testdata_context_word(
+            candidate, chunk, record.key if record is not None else None
+        ):
+            test_reason = "test-data context"
         in_test_file = rule.literal and is_test_path(chunk.path)
         if in_test_file:
             # A test's own password (`password: "password123"` in a spec) is reported as test

@@ -170,7 +170,8 @@ class Matcher:
         self.regex_timeout = regex_timeout
         # Path rules have no regex: they judge file names (see path_rules_for), never text.
         self.path_rules = [r for r in self.rules if r.path_only]
-        self._content = [i for i, r in enumerate(self.rules) if not r.path_only]
+        self.record_rules = [r for r in self.rules if r.record is not None]
+        self._content = [i for i, r in enumerate(self.rules) if r.content]
         content_rules = [self.rules[i] for i in self._content]
         hs = _hyperscan()
         self._prefilter = _HyperscanPrefilter(hs, content_rules) if hs is not None and content_rules else None

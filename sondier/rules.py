@@ -33,6 +33,7 @@ _TOP_KEYS = {
     "remediation": (str, dict),
     "regex": str,
     "path": list,
+    "record": str,
     "flags": list,
     "keywords": list,
     "validator": str,
@@ -47,7 +48,7 @@ _TOP_KEYS = {
 _REQUIRED = ("id", "name", "category", "severity", "description", "remediation", "examples")
 _CONTEXT_KEYS = {"words": list, "window": int, "required": bool, "not_keys": list}
 _CONFIDENCE_KEYS = {"base": (int, float), "threshold": (int, float)}
-_TESTDATA_KEYS = {"values": list, "patterns": list, "words": list}
+_TESTDATA_KEYS = {"values": list, "patterns": list, "words": list, "context": list}
 _EXAMPLE_KEYS = {"positive": list, "negative": list}
 
 # Human texts of a rule may be one string (English) or one per language: `name: {fr: …, en: …}`.
@@ -102,18 +103,29 @@ class Rule:
     testdata_values: frozenset[str] = frozenset()
     testdata_patterns: tuple[str, ...] = ()
     testdata_words: tuple[str, ...] = ()
+    # Words beside the value (same window as context words) that make it test data: the INS
+    # test OIDs next to a NIR, for instance.
+    testdata_context: tuple[str, ...] = ()
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
+    # A record rule has no regex: the analyzer named here judges whole records (sondier/people.py).
+    record: str | None = None
     # (language, name, description, remediation) for each language the rule file gives.
     translations: tuple[tuple[str, str, str, str], ...] = ()
     compiled: Any = field(default=None, compare=False, repr=False)
     context_regex: Any = field(default=None, compare=False, repr=False)
     testdata_regexes: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    testdata_context_regex: Any = field(default=None, compare=False, repr=False)
 
     @property
     def path_only(self) -> bool:
         """A rule without regex: the file's name is the finding (a `.p12` keystore)."""
-        return not self.pattern
+        return not self.pattern and self.record is None
+
+    @property
+    def content(self) -> bool:
+        """A rule whose regex runs over the text (neither a path rule nor a record rule)."""
+        return bool(self.pattern)
 
     def localized(self, language: str) -> tuple[str, str, str]:
         """(name, description, remediation) in ``language``, else in English."""
@@ -198,8 +210,9 @@ def parse_rule(data: Any, path: str) -> Rule:
     for key in _REQUIRED:
         if key not in data or data[key] in (None, ""):
             raise RuleError(path, rule_id, key, "required field is missing")
-    if not data.get("regex") and not data.get("path"):
-        raise RuleError(path, rule_id, "regex", "required field is missing (or give `path` for a path rule)")
+    if not data.get("regex") and not data.get("path") and not data.get("record"):
+        raise RuleError(path, rule_id, "regex", "required field is missing (or give `path` for a path rule, "
+                        "`record` for a record rule)")
     for key, value in data.items():
         _check_type(path, rule_id, key, value, _TOP_KEYS[key])
     assert rule_id is not None
@@ -253,6 +266,7 @@ def parse_rule(data: Any, path: str) -> Rule:
         pattern=data.get("regex", ""),
         source=path,
         paths=_string_list(path, rule_id, "path", data.get("path", [])),
+        record=_record_kind(path, rule_id, data),
         flags=flags,
         keywords=keywords,
         validator=validator,
@@ -270,9 +284,25 @@ def parse_rule(data: Any, path: str) -> Rule:
         testdata_values=frozenset(compact(v) for v in _string_list(path, rule_id, "testdata.values", values)),
         testdata_patterns=_string_list(path, rule_id, "testdata.patterns", testdata.get("patterns", [])),
         testdata_words=tuple(w.lower() for w in _string_list(path, rule_id, "testdata.words", words)),
+        testdata_context=tuple(fold(w) for w in _string_list(path, rule_id, "testdata.context",
+                                                             testdata.get("context", []))),
         positive_examples=positives,
         negative_examples=negatives,
     )
+
+
+RECORD_KINDS = ("person", "sensitive")
+
+
+def _record_kind(path: str, rule_id: str, data: dict[str, Any]) -> str | None:
+    kind = data.get("record")
+    if kind is None:
+        return None
+    if kind not in RECORD_KINDS:
+        raise RuleError(path, rule_id, "record", f"unknown record analyzer '{kind}' (known: {list(RECORD_KINDS)})")
+    if data.get("regex"):
+        raise RuleError(path, rule_id, "regex", "a record rule has no regex (its analyzer reads whole records)")
+    return str(kind)
 
 
 def _context_regex(words: Sequence[str]) -> Any:
@@ -352,7 +382,7 @@ def is_catastrophic(pattern: str) -> bool:
 def compile_rule(rule: Rule) -> Rule:
     """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
     compiled = None
-    if not rule.path_only:
+    if rule.content:
         compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
         if VALUE_GROUP not in compiled.groupindex:
             raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
@@ -365,6 +395,7 @@ def compile_rule(rule: Rule) -> Rule:
     object.__setattr__(rule, "compiled", compiled)
     object.__setattr__(rule, "context_regex", _context_regex(rule.context_words))
     object.__setattr__(rule, "testdata_regexes", testdata)
+    object.__setattr__(rule, "testdata_context_regex", _context_regex(rule.testdata_context))
     return rule
 
 
@@ -501,7 +532,8 @@ def _parse_files(files: Sequence[Path]) -> list[Rule]:
                 raise RuleError(str(path), rule.id, "id", f"duplicate rule id (also defined in {seen[rule.id]})")
             seen[rule.id] = str(path)
             compile_rule(rule)
-            rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=()))
+            rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=(),
+                                 testdata_context_regex=None))
     return rules
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sondier.chunks import Chunk
 from sondier.matching import Candidate
@@ -45,8 +46,17 @@ def _context_bounds(text: str, candidate: Candidate) -> tuple[int, int]:
 def context_word(candidate: Candidate, chunk: Chunk, column: str | None = None) -> str | None:
     """The first context word of the rule found near the candidate or in the name of its
     column (``column``, from the candidate's record), or None."""
+    return _word_near(candidate, chunk, candidate.rule.context_regex, column)
+
+
+def testdata_context_word(candidate: Candidate, chunk: Chunk, column: str | None = None) -> str | None:
+    """A word beside the candidate that makes it test data (`testdata.context`), or None."""
+    return _word_near(candidate, chunk, candidate.rule.testdata_context_regex, column)
+
+
+def _word_near(candidate: Candidate, chunk: Chunk, words: Any, column: str | None) -> str | None:
     rule = candidate.rule
-    if rule.context_regex is None:
+    if words is None:
         return None
     window = rule.context_window
     text = chunk.text
@@ -54,7 +64,7 @@ def context_word(candidate: Candidate, chunk: Chunk, column: str | None = None) 
     before = text[max(start, candidate.match_start - window) : candidate.start]
     after = text[candidate.end : min(end, candidate.match_end + window)]
     haystack = fold(f"{context_name(column)}\n{before}\n{after}")
-    found = rule.context_regex.search(haystack)
+    found = words.search(haystack)
     return found.group(0) if found else None
 
 

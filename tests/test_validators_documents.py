@@ -48,3 +48,19 @@ def test_wrong_shapes(value: str) -> None:
 )
 def test_any_generated_zone_round_trips(number: str, birth: str) -> None:
     assert documents.validate_mrz(_td3(number, birth, "300101")).ok
+
+
+def _driving_licence(number: str, expiry: str, surname: str) -> str:
+    line = "D1FRA" + number
+    line += check_digit(line) + expiry + (surname + "<" * 8)[:8]
+    return line + check_digit(line)
+
+
+def test_driving_licence_zone_checks_number_and_composite_digits() -> None:
+    assert check_digit("D1FRA13AA00002") == "6"  # official specimen: the check covers D1FRA + number
+    specimen = documents.validate_mrz("D1FRA13AA000026181231MARTIN<<9")
+    assert specimen.ok and specimen.test_data
+    zone = _driving_licence("21BC54321", "330615", "LEROY")
+    assert documents.validate_mrz(zone).ok
+    assert not documents.validate_mrz(zone[:-1] + str((int(zone[-1]) + 1) % 10)).ok
+    assert not documents.validate_mrz(zone[:14] + str((int(zone[14]) + 1) % 10) + zone[15:]).ok

@@ -1,5 +1,6 @@
 """Identity-document machine-readable zones (MRZ): passports (ICAO TD3, 2 x 44), the French
-identity card since 2021 (TD1, 3 x 30) and the old French identity card (2 x 36).
+identity card since 2021 (TD1, 3 x 30), the old French identity card (2 x 36) and the French
+driving licence card since 2013 (1 x 30, `D1FRA…`).
 
 The ICAO 9303 check digit (weights 7, 3, 1; A-Z = 10-35; `<` = 0) is five lines, so it is
 written here rather than adding the PyPI `mrz` package, which has no layout for the old French
@@ -64,10 +65,18 @@ def _old_french_card(line1: str, line2: str) -> bool:
     )
 
 
+def _french_driving_licence(line: str) -> bool:
+    """Card since 2013, one line of 30: `D1FRA` + number (9) + check over `D1FRA`+number +
+    expiry (6) + surname (8) + a composite check over the 29 characters before it."""
+    return line.startswith("D1FRA") and _ok(line[0:14], line[14]) and _ok(line[0:29], line[29])
+
+
 def validate_mrz(value: str) -> Verdict:
     lines = [line.strip() for line in value.strip().splitlines()]
     lengths = tuple(len(line) for line in lines)
-    if lengths == (44, 44):
+    if lengths == (30,) and lines[0].startswith("D1"):
+        valid = _french_driving_licence(lines[0])
+    elif lengths == (44, 44):
         valid = _td3(lines[0], lines[1])
     elif lengths[:2] == (30, 30) and len(lines) in (2, 3):
         valid = _td1(lines[0], lines[1])

@@ -1,0 +1,376 @@
+"""The person behind a record: tables whose columns name a surname, given name, date or place
+of birth, postal address, postcode or town, with values of the right shape (issue 15 §3, §4).
+
+A column counts only when its values are confirmed, not because of its name alone:
+- given names and surnames against INSEE frequency lists shipped in sondier/data (a `nom`
+  column of product names is not a person's surname);
+- dates of birth are real calendar dates in a plausible range;
+- postcodes exist, and when a town column sits beside them the town matches the postcode
+  (La Poste's official list, sondier/data/postcodes.tsv.gz).
+A bare `nom`/`name` column is a surname only beside a confirmed given-name column: too many
+French words (Blanc, Rose, Bureau) are also surnames.
+
+A table that joins a person to a special category of data (GDPR art. 9: health, religion,
+political opinion, union membership, sexual orientation) is reported as such, naming why.
+
+Only delimited tables (CSV, TSV, `;` or `|` separated) are read here, with the header line at
+the top of the chunk or carried by the chunk (`Chunk.header`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from sondier.chunks import Chunk
+from sondier.records import Records
+from sondier.rules import fold
+
+MIN_CONFIRMED = 0.7  # share of a column's non-empty values that must pass its check
+MAX_ROWS = 5000  # rows of one chunk looked at (a sample is enough to confirm a column)
+_DELIMITERS = (",", ";", "\t", "|")
+_MAX_HEADER = 4000  # characters: a longer first line is not a header
+
+SURNAME, GIVEN_NAME, BIRTH_NAME = "surname", "given-name", "birth-name"
+BIRTH_DATE, BIRTH_PLACE = "birth-date", "birth-place"
+ADDRESS, POSTCODE, TOWN, NIR = "address", "postcode", "town", "nir"
+
+# Column names, folded, with `_`, `-`, `.` and spaces removed (`date_de_naissance` -> `datedenaissance`).
+_COLUMN_KINDS: dict[str, str] = {}
+for _kind, _names in {
+    SURNAME: ["nomfamille", "nomdefamille", "lastname", "surname", "familyname", "nomusage", "nomdusage",
+              "patronyme", "nompatient", "patientlastname"],
+    BIRTH_NAME: ["nomnaissance", "nomdenaissance", "birthname", "maidenname", "nomjeunefille", "nomdejeunefille"],
+    GIVEN_NAME: ["prenom", "prenoms", "firstname", "givenname", "forename", "prenompatient", "patientfirstname",
+                 "prenomusuel"],
+    BIRTH_DATE: ["datenaissance", "datedenaissance", "dob", "birthdate", "dateofbirth", "birthday", "nele", "neele",
+                 "naissance", "ddn"],
+    BIRTH_PLACE: ["lieunaissance", "lieudenaissance", "communenaissance", "communedenaissance", "villenaissance",
+                  "villedenaissance", "birthplace", "placeofbirth"],
+    ADDRESS: ["adresse", "address", "adresse1", "address1", "addressline1", "adresseligne1", "rue", "voie",
+              "street", "streetaddress", "adressepostale", "numeroetvoie"],
+    POSTCODE: ["codepostal", "cp", "postalcode", "postcode", "zip", "zipcode"],
+    TOWN: ["ville", "commune", "city", "localite", "town", "libelleacheminement"],
+    NIR: ["nir", "nirpp", "numsecu", "numerosecu", "numerosecuritesociale", "nss", "securitesociale", "insnir",
+          "matriculeins", "ins", "ssn"],
+}.items():
+    for _name in _names:
+        _COLUMN_KINDS[_name] = _kind
+_AMBIGUOUS_SURNAME = frozenset({"nom", "name", "nomcomplet"})  # a surname only beside given names
+
+# GDPR art. 9 categories: column names (same normalisation) and what they reveal.
+_SENSITIVE: dict[str, str] = {}
+for _why, _names in {
+    "health": ["diagnostic", "diagnosis", "pathologie", "maladie", "traitement", "treatment", "cim10", "codecim10",
+               "icd10", "antecedents", "allergies", "handicap", "medicament", "medicaments", "prescription",
+               "ordonnance", "motifconsultation", "groupesanguin", "hiv", "vih", "grossesse", "ald",
+               # health identifiers: the patient was seen there, or by them
+               "finess", "finesset", "finessej", "rpps", "adeli", "idnps", "etablissementsante"],
+    "religion": ["religion", "confession", "culte"],
+    "political opinion": ["opinionpolitique", "partipolitique", "politicalparty", "politicalopinion", "parti"],
+    "union membership": ["syndicat", "tradeunion", "unionmembership", "appartenancesyndicale"],
+    "sexual orientation": ["orientationsexuelle", "sexualorientation"],
+}.items():
+    for _name in _names:
+        _SENSITIVE[_name] = _why
+
+_NAME_VALUE = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
+_ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.?\d{1,2})?")
+_POSTCODE_VALUE = re.compile(r"(?:\d{5}|2[AB]\d{3})")
+_STREET = re.compile(r"\d{1,4}(?:\s?(?:bis|ter|[a-d]))?,?\s+\S|(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e"
+                     r"|place|route|quai|cours|square|lieu-dit|r[ée]sidence)\b", re.IGNORECASE)
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
+_OLDEST_BIRTH_YEAR = 1900
+
+
+def normalize_column(name: str) -> str:
+    return re.sub(r"[\s_.\-'’]", "", fold(name.strip().strip("\"'")))
+
+
+@cache
+def _lines(resource: str) -> tuple[str, ...]:
+    data = resources.files("sondier").joinpath("data", resource).read_bytes()
+    text = gzip.decompress(data).decode("utf-8")
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return frozenset(fold(line) for line in _lines("given_names.txt.gz"))
+
+
+@cache
+def surnames() -> frozenset[str]:
+    # The most frequent 21,817 are enough for recall; the long tail is mostly rare spellings
+    # and common words (Chaise, Lampe), which would confirm product names.
+    return frozenset(fold(line) for line in _lines("surnames.txt.gz")[:21817])
+
+
+@cache
+def postcodes() -> dict[str, frozenset[str]]:
+    towns: dict[str, set[str]] = {}
+    for line in _lines("postcodes.tsv.gz"):
+        code, _, town = line.partition("\t")
+        towns.setdefault(code, set()).add(_town_key(town))
+    return {code: frozenset(names) for code, names in towns.items()}
+
+
+def _town_key(town: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", " ", fold(town)).strip()
+    key = re.sub(r"^(?:saint|st) ", "st ", key).replace(" saint ", " st ")
+    return re.sub(r" (?:cedex|\d+(?:er|e|eme)? arrondissement)\b.*$", "", key)
+
+
+def is_given_name(value: str) -> bool:
+    value = value.strip()
+    if not _NAME_VALUE.fullmatch(value):
+        return False
+    parts = [p for p in re.split(r"[ -]", fold(value)) if p]
+    names = given_names()
+    return bool(parts) and all(p in names for p in parts)
+
+
+def is_surname(value: str) -> bool:
+    value = value.strip()
+    if not _NAME_VALUE.fullmatch(value):
+        return False
+    folded = fold(value)
+    names = surnames()
+    return folded in names or all(p in names for p in re.split(r"[ -]", folded) if p)
+
+
+def is_birth_date(value: str, today: dt.date | None = None) -> bool:
+    value = value.strip()
+    today = today or dt.date.today()
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        return parsed.year >= _OLDEST_BIRTH_YEAR and parsed <= today
+    return False
+
+
+def is_postcode(value: str) -> bool:
+    value = value.strip()
+    return bool(_POSTCODE_VALUE.fullmatch(value)) and value in postcodes()
+
+
+def is_town(value: str) -> bool:
+    return bool(_NAME_VALUE.fullmatch(value.strip()))
+
+
+def is_street(value: str) -> bool:
+    return bool(_STREET.search(value)) and any(ch.isalpha() for ch in value)
+
+
+def is_nir(value: str) -> bool:
+    from sondier.validators import nir as nir_validator
+
+    verdict = nir_validator.validate(value.strip())
+    return verdict.ok and not verdict.test_data
+
+
+def town_matches(postcode: str, town: str) -> bool:
+    return _town_key(town) in postcodes().get(postcode.strip(), frozenset())
+
+
+_CHECKS: dict[str, Callable[[str], bool]] = {
+    SURNAME: is_surname, BIRTH_NAME: is_surname, GIVEN_NAME: is_given_name, BIRTH_DATE: is_birth_date,
+    BIRTH_PLACE: is_town, ADDRESS: is_street, POSTCODE: is_postcode, TOWN: is_town, NIR: is_nir,
+}
+_ICD10_COLUMNS = frozenset({"cim10", "codecim10", "icd10"})
+
+
+@dataclass
+class PersonTable:
+    """What a table reveals about people: confirmed columns (name -> kind), rows, art. 9 columns."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    sensitive: dict[str, str] = field(default_factory=dict)  # column name -> category
+    first_row_offset: int = 0
+
+    @property
+    def identifies(self) -> bool:
+        kinds = set(self.columns.values())
+        if NIR in kinds:
+            return True
+        if kinds & {SURNAME, BIRTH_NAME} and kinds & {GIVEN_NAME, BIRTH_DATE, ADDRESS, BIRTH_PLACE}:
+            return True
+        # An address alone may be an organisation's: it needs a given name beside it.
+        return GIVEN_NAME in kinds and bool(kinds & {BIRTH_DATE, ADDRESS, POSTCODE})
+
+
+def _header_and_rows(chunk: Chunk) -> tuple[str, str, int] | None:
+    """(header line, text of the data rows, offset of the rows in the chunk) or None."""
+    text = chunk.text
+    if chunk.header is not None:
+        return chunk.header, text, 0
+    if chunk.start_line != 1 or chunk.line_numbers is not None:
+        return None
+    end = text.find("\n")
+    if end < 0:
+        return None
+    return text[:end], text[end + 1 :], end + 1
+
+
+def _delimiter(header: str) -> str | None:
+    delimiter = max(_DELIMITERS, key=header.count)
+    return delimiter if header.count(delimiter) >= 1 else None
+
+
+def _column_kinds(names: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+    kinds: dict[int, str] = {}
+    sensitive: dict[int, str] = {}
+    normalized = [normalize_column(n) for n in names]
+    has_given = any(_COLUMN_KINDS.get(n) == GIVEN_NAME for n in normalized)
+    for index, name in enumerate(normalized):
+        if name in _COLUMN_KINDS:
+            kinds[index] = _COLUMN_KINDS[name]
+        elif name in _AMBIGUOUS_SURNAME and has_given:
+            kinds[index] = SURNAME
+        if name in _SENSITIVE:
+            sensitive[index] = _SENSITIVE[name]
+    return kinds, sensitive
+
+
+def _confirmed(values: Iterable[str], check: Callable[[str], bool]) -> bool:
+    present = [v for v in values if v.strip()]
+    return bool(present) and sum(check(v) for v in present) >= MIN_CONFIRMED * len(present)
+
+
+def analyze_table(chunk: Chunk) -> PersonTable | None:
+    """The people a delimited table of this chunk describes, or None when it describes none."""
+    found = _header_and_rows(chunk)
+    if found is None:
+        return None
+    header, body, offset = found
+    delimiter = _delimiter(header) if len(header) <= _MAX_HEADER else None
+    if delimiter is None:
+        return None
+    try:
+        names = next(csv.reader([header], delimiter=delimiter), [])
+        if not _may_identify(names):
+            return None
+        reader = csv.reader(io.StringIO(body), delimiter=delimiter)
+        rows = [r for r in itertools.islice(reader, MAX_ROWS) if len(r) == len(names)]
+    except csv.Error:
+        return None  # not a table after all (a huge quoted field, a stray NUL)
+    return analyze_rows(names, rows, offset)
+
+
+def _may_identify(names: list[str]) -> bool:
+    kinds, _ = _column_kinds(names)
+    return len(kinds) >= 2 or NIR in kinds.values()  # one column (a NIR apart) never identifies anyone
+
+
+def analyze_rows(names: list[str], rows: list[list[str]], offset: int) -> PersonTable | None:
+    """The people rows of one shape (column ``names``) describe, or None; ``offset`` is where
+    the first row starts in the chunk."""
+    kinds, sensitive = _column_kinds(names)
+    if not rows or not _may_identify(names):
+        return None
+    table = PersonTable(rows=len(rows), first_row_offset=offset)
+    for index, kind in kinds.items():
+        if _confirmed((r[index] for r in rows), _CHECKS[kind]):
+            table.columns[names[index].strip()] = kind
+    _confirm_explicit_surnames(table, names, kinds, rows)
+    _check_towns(table, names, kinds, rows)
+    if not table.identifies:
+        return None
+    table.sensitive = {names[i].strip(): why for i, why in sensitive.items() if _holds_sensitive(names[i], i, rows)}
+    return table
+
+
+def analyze_records(records: Records, limit: int = MAX_ROWS) -> list[PersonTable]:
+    """Tables of people among a chunk's JSON objects, SQL tuples, YAML mappings, LDIF entries or
+    vCards (sondier/records.py): records with the same keys form one table."""
+    text = records.chunk.text
+    if not _PERSON_KEY.search(text) or records.kind not in _RECORD_KINDS:
+        return []  # cheap: no key that could name a person, or no records at all
+    groups: dict[tuple[str, ...], tuple[int, list[list[str]]]] = {}
+    seen: set[int] = set()
+    for offset in _record_openings(text):
+        record = records.at(offset)
+        if record is None or record.start in seen:
+            continue
+        seen.add(record.start)
+        fields = records.fields(record)
+        names = tuple(f.name or "" for f in fields)
+        if not names or not _may_identify(list(names)):
+            continue
+        _, rows = groups.setdefault(names, (record.start, []))
+        if len(rows) < limit:
+            rows.append([text[f.start : f.end].strip().strip("\"'") for f in fields])
+    tables = [analyze_rows(list(names), rows, first) for names, (first, rows) in groups.items()]
+    return [t for t in tables if t is not None]
+
+
+def _record_openings(text: str) -> Iterable[int]:
+    """Offsets inside each record: after every `{`, `(` and line start (bounded, cheap)."""
+    for count, match in enumerate(_OPENING.finditer(text), 1):
+        yield min(match.end(), len(text) - 1)
+        if count >= _MAX_OPENINGS:
+            return
+
+
+_MAX_OPENINGS = 20_000  # offsets tried in one chunk: bounds the cost on huge JSON files
+_RECORD_KINDS = frozenset({"sql", "copy", "json", "yaml", "ldif", "vcard"})
+_PERSON_KEY = re.compile(r"(?i)\bnom|pr[ée]nom|first_?name|last_?name|given_?name|surname|family_?name|naissance"
+                         r"|birth|\bdob\b|adress|address|code_?postal|postal_?code|zip_?code|\bnir\b|num_?secu"
+                         r"|^sn:|^n:", re.MULTILINE)
+_OPENING = re.compile(r"[{(]\s*|^[ \t]*\S", re.MULTILINE)
+
+
+def _holds_sensitive(name: str, index: int, rows: list[list[str]]) -> bool:
+    """An art. 9 column counts when it holds values; a CIM-10 column when they are CIM-10 codes."""
+    if normalize_column(name) in _ICD10_COLUMNS:
+        return _confirmed((r[index] for r in rows), is_icd10)
+    return any(r[index].strip() and fold(r[index].strip()) not in _EMPTY_VALUES for r in rows)
+
+
+_EMPTY_VALUES = frozenset({"non", "no", "false", "0", "aucun", "aucune", "none", "null", "n/a", "na", "-"})
+
+
+def _confirm_explicit_surnames(
+    table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]
+) -> None:
+    """Surnames have a long tail the frequency list misses (a quarter of foreign surnames are in
+    it). A column explicitly named for surnames (`nom_famille`, `last_name`, not a bare `nom`) is
+    confirmed by the shape of its values when a given-name column beside it is confirmed."""
+    if GIVEN_NAME not in table.columns.values():
+        return
+    for index, kind in kinds.items():
+        name = names[index].strip()
+        if kind not in (SURNAME, BIRTH_NAME) or name in table.columns:
+            continue
+        if normalize_column(name) in _AMBIGUOUS_SURNAME:
+            continue
+        if _confirmed((r[index] for r in rows), lambda v: bool(_NAME_VALUE.fullmatch(v.strip()))):
+            table.columns[name] = kind
+
+
+def _check_towns(table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]) -> None:
+    """A postcode column counts only if the towns beside it (when there are) match it."""
+    postcode = next((i for i, k in kinds.items() if k == POSTCODE and names[i].strip() in table.columns), None)
+    town = next((i for i, k in kinds.items() if k == TOWN), None)
+    if postcode is None or town is None:
+        return
+    pairs = [(r[postcode], r[town]) for r in rows if r[postcode].strip() and r[town].strip()]
+    if not _confirmed((f"{p}\t{t}" for p, t in pairs), lambda v: town_matches(*v.split("\t", 1))):
+        table.columns.pop(names[postcode].strip(), None)
+        table.columns.pop(names[town].strip(), None)
+
+
+def is_icd10(value: str) -> bool:
+    """A CIM-10 (ICD-10) code shape: used only with a health column name (e.g. `code_cim10`)."""
+    return bool(_ICD10.fullmatch(value.strip().upper()))

@@ -1,0 +1,157 @@
+"""The person behind a record: tables of people confirmed by INSEE name lists, real birth dates and
+La Poste's postcodes; art. 9 columns beside them. Real files, the real command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_sondier
+from faker import Faker
+
+from sondier import people
+from sondier.chunks import Chunk
+
+
+def _table(text: str) -> people.PersonTable | None:
+    return people.analyze_table(Chunk(text, "people.csv"))
+
+
+def test_shipped_lists_are_loaded_with_their_source_headers_skipped() -> None:
+    assert "camille" in people.given_names() and "martin" in people.surnames()
+    assert not any(name.startswith("#") for name in people.given_names())
+    assert people.town_matches("69003", "Lyon") and people.town_matches("13001", "MARSEILLE")
+    assert not people.town_matches("69003", "Marseille")
+
+
+@pytest.mark.parametrize("value", ["12/03/1984", "1990-07-21", "01.01.1900", "29/02/2000"])
+def test_birth_dates(value: str) -> None:
+    assert people.is_birth_date(value, today=dt.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("value", ["31/02/1984", "12/03/1850", "12/03/2030", "1984", "v1.2.3", "29/02/2001"])
+def test_not_birth_dates(value: str) -> None:
+    assert not people.is_birth_date(value, today=dt.date(2026, 1, 1))
+
+
+def test_postcodes_must_exist() -> None:
+    assert people.is_postcode("75011") and people.is_postcode("20000")
+    assert not people.is_postcode("00000") and not people.is_postcode("99999") and not people.is_postcode("7501")
+
+
+def test_faker_people_table_names_its_columns_and_rows() -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(15)
+    rows = [f"{fake.last_name()},{fake.first_name()},{fake.date_of_birth().strftime('%d/%m/%Y')}" for _ in range(40)]
+    table = _table("nom,prenom,date_naissance\n" + "\n".join(rows))
+    assert table is not None and table.rows == 40
+    assert table.columns == {"nom": "surname", "prenom": "given-name", "date_naissance": "birth-date"}
+
+
+def test_product_names_in_a_nom_column_are_not_people() -> None:
+    assert _table("nom,prix\nChaise,12\nLampe,9\nBureau,150") is None
+    assert _table("nom,prenom\nChaise pliante,Table basse\nLampe LED,Tabouret") is None
+
+
+def test_postcode_with_the_wrong_town_does_not_confirm_an_address() -> None:
+    header = "prenom,adresse,code_postal,ville\n"
+    good = _table(header + "Julie,12 rue des Lilas,69003,Lyon\nHugo,3 avenue Foch,33000,Bordeaux")
+    assert good is not None and set(good.columns.values()) == {"given-name", "address", "postcode", "town"}
+    wrong = _table(header + "Julie,12 rue des Lilas,69003,Bordeaux\nHugo,3 avenue Foch,33000,Lyon")
+    assert wrong is not None and set(wrong.columns.values()) == {"given-name", "address"}
+
+
+def test_an_address_without_a_person_is_not_a_person() -> None:
+    assert _table("adresse,code_postal,ville\n12 rue des Lilas,69003,Lyon\n3 avenue Foch,33000,Bordeaux") is None
+
+
+def test_art9_column_beside_people_and_empty_or_negative_values() -> None:
+    table = _table("nom,prenom,religion\nDurand,Camille,catholique")
+    assert table is not None and table.sensitive == {"religion": "religion"}
+    table = _table("nom,prenom,handicap\nDurand,Camille,non\nMartin,Lucas,")
+    assert table is not None and table.sensitive == {}
+
+
+def test_cli_reports_one_record_finding_without_values(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(9)
+    people_rows = [(fake.last_name(), fake.first_name(), fake.date_of_birth().isoformat()) for _ in range(25)]
+    body = "\n".join(f"{n};{p};{d};E11.9" for n, p, d in people_rows)
+    (tmp_path / "export.csv").write_text("nom;prenom;date_de_naissance;code_cim10\n" + body + "\n")
+    result = run_sondier(["scan", str(tmp_path), "--format", "json", "--rule", "person-record",
+                          "--rule", "sensitive-record"])
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    [finding] = report["findings"]
+    assert finding["rule_id"] == "sensitive-record" and finding["severity"] == "critical"
+    assert (finding["line"], finding["column"]) == (2, 1)
+    assert "25 rows" in finding["reasons"]
+    assert any("code_cim10 (health)" in reason for reason in finding["reasons"])
+    for surname, given, _ in people_rows:
+        assert surname not in result.stdout and given not in result.stdout
+
+
+def test_a_long_export_split_in_chunks_keeps_its_header(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(3)
+    rows = "\n".join(f"{fake.last_name()},{fake.first_name()},{fake.postcode()}" for _ in range(30000))
+    (tmp_path / "big.csv").write_text("nom,prenom,code_postal\n" + rows + "\n")
+    result = run_sondier(["scan", str(tmp_path), "--format", "json", "--rule", "person-record"])
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and all(f["rule_id"] == "person-record" for f in findings)
+
+
+def test_text_that_is_not_a_table_is_left_alone() -> None:
+    assert _table('nom,prenom\n"' + "x" * 200_000 + '",Camille') is None
+    assert _table("nom,prenom,date_naissance") is None  # a header alone
+    assert _table("just a sentence, with a comma\nand another") is None
+
+
+def test_explicit_surname_column_is_confirmed_by_shape_beside_confirmed_given_names() -> None:
+    text = "last_name,first_name\nKowalczyk,Anna\nMüller-Schmidt,Thomas\nO'Brien,Julie"
+    table = _table(text)
+    assert table is not None and table.columns["last_name"] == "surname"
+    # A bare `nom` column needs the list: unknown words beside given names stay unconfirmed.
+    table = _table("nom,prenom,date_naissance\nXyzzor,Anna,12/03/1984\nQwpla,Julie,01/02/1990")
+    assert table is not None and "nom" not in table.columns
+
+
+def _records_tables(text: str, path: str) -> list[people.PersonTable]:
+    from sondier.records import Records
+
+    return people.analyze_records(Records(Chunk(text, path)))
+
+
+def test_json_objects_with_the_same_keys_form_one_table() -> None:
+    text = ('[\n  {"nom": "Durand", "prenom": "Camille", "date_naissance": "1984-03-12"},\n'
+            '  {"nom": "Martin", "prenom": "Lucas", "date_naissance": "1990-07-21"}\n]\n')
+    [table] = _records_tables(text, "users.json")
+    assert table.rows == 2 and set(table.columns) == {"nom", "prenom", "date_naissance"}
+
+
+def test_sql_tuples_and_their_column_list() -> None:
+    text = ("INSERT INTO patients (nom, prenom, diagnostic) VALUES ('Durand','Camille','asthme'),"
+            " ('Martin','Lucas','diabète');\n")
+    [table] = _records_tables(text, "dump.sql")
+    assert table.rows == 2 and table.sensitive == {"diagnostic": "health"}
+
+
+def test_json_products_are_not_people() -> None:
+    text = '[{"nom": "Chaise", "prix": 12}, {"nom": "Lampe", "prix": 9}]'
+    assert _records_tables(text, "products.json") == []
+
+
+def test_cli_on_a_json_fixture_reports_one_finding(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(4)
+    users = [{"last_name": fake.last_name(), "first_name": fake.first_name(),
+              "birth_date": fake.date_of_birth().isoformat()} for _ in range(12)]
+    (tmp_path / "users.json").write_text(json.dumps(users, indent=2))
+    result = run_sondier(["scan", str(tmp_path), "--format", "json", "--rule", "person-record"])
+    assert result.returncode == 1, result.stderr
+    [finding] = json.loads(result.stdout)["findings"]
+    assert "12 rows" in finding["reasons"]
+    assert all(u["last_name"] not in result.stdout for u in users)
