@@ -76,3 +76,65 @@ def timed(command: list[str], cwd: Path | None = None) -> Timing:
 def best_of(n: int, command: list[str], cwd: Path | None = None) -> Timing:
     runs = [timed(command, cwd) for _ in range(n)]
     return min(runs, key=lambda t: t.seconds)
+
+
+# --- one target, every report format, against gitleaks in the same run ----------------------
+
+FORMATS = ("text", "sarif", "json")
+
+
+def run_once(command: list[str], cwd: Path | None = None) -> Timing:
+    """Wall time and this process's own peak RSS (wait4, so earlier children do not count)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    stdout = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Timing(time.perf_counter() - start, usage.ru_maxrss / 1024, process.returncode, stdout)
+
+
+def sondier_format_command(scan_args: list[str], fmt: str, jobs: int = 0) -> list[str]:
+    extra = ["--quiet"] if fmt == "text" else ["--format", fmt]
+    return [*sondier(), "scan", *scan_args, *extra, "--jobs", str(jobs), "--exit-code", "0"]
+
+
+@dataclass
+class FormatRatios:
+    gitleaks_seconds: float
+    seconds: dict[str, float]  # format -> median wall time
+    ratios: dict[str, float]  # format -> median of paired ratios against gitleaks
+    peak_rss_mb: dict[str, float]
+
+
+def compare_formats(scan_args: list[str], gitleaks_cmd: list[str], runs: int = 3, jobs: int = 0,
+                    cwd: Path | None = None) -> FormatRatios:
+    """Alternate gitleaks and each Sondier format, `runs` rounds after one warm-up round; a ratio
+    is the median of the per-round ratios (paired, so the shared machine's noise cancels)."""
+    import statistics
+
+    commands = {fmt: sondier_format_command(scan_args, fmt, jobs) for fmt in FORMATS}
+    run_once(gitleaks_cmd, cwd)
+    for command in commands.values():
+        run_once(command, cwd)
+    theirs: list[float] = []
+    ours: dict[str, list[Timing]] = {fmt: [] for fmt in FORMATS}
+    for _ in range(runs):
+        theirs.append(run_once(gitleaks_cmd, cwd).seconds)
+        for fmt, command in commands.items():
+            ours[fmt].append(run_once(command, cwd))
+    return FormatRatios(
+        gitleaks_seconds=statistics.median(theirs),
+        seconds={fmt: statistics.median(t.seconds for t in ts) for fmt, ts in ours.items()},
+        ratios={fmt: statistics.median(t.seconds / g for t, g in zip(ts, theirs, strict=True))
+                for fmt, ts in ours.items()},
+        peak_rss_mb={fmt: max(t.peak_rss_mb for t in ts) for fmt, ts in ours.items()},
+    )
+
+
+def print_format_ratios(label: str, result: FormatRatios, target: float) -> None:
+    cells = "  ".join(
+        f"{fmt} {result.ratios[fmt]:.2f}x ({result.seconds[fmt]:.2f} s, {result.peak_rss_mb[fmt]:.0f} MB)"
+        for fmt in FORMATS
+    )
+    print(f"{label}: gitleaks {result.gitleaks_seconds:.2f} s | {cells} | target <= {target:.2f}x")

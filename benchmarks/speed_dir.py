@@ -1,8 +1,8 @@
 """Speed of `sondier scan DIR` against `gitleaks dir DIR` on a copy of the Python stdlib.
 
-Both tools run in the same session on the same cores, alternately, best of N; the ratio is
-what to quote (the machine is shared and noisy: absolute times mean little).
-Target (issue "core"): sondier wall time <= 0.5x gitleaks', all built-in rules enabled.
+Both tools run in the same session on the same cores, alternately (median of paired ratios), for
+the terminal report, --format sarif and --format json; the ratio is what to quote (the machine
+is shared and noisy: absolute times mean little). Target: <= 0.5x gitleaks in every format.
 
     python benchmarks/speed_dir.py [--runs 3] [--jobs 0]
 """
@@ -14,7 +14,15 @@ import json
 import tempfile
 from pathlib import Path
 
-from _common import best_of, copy_stdlib, gitleaks, sondier, timed, tree_size
+from _common import (
+    compare_formats,
+    copy_stdlib,
+    gitleaks,
+    print_format_ratios,
+    run_once,
+    sondier_format_command,
+    tree_size,
+)
 
 
 def main() -> None:
@@ -28,29 +36,14 @@ def main() -> None:
     size_mb = tree_size(tree) / 1e6
     leaks = gitleaks()
     report = args.workdir / "gitleaks.json"
-    sondier_cmd = [*sondier(), "scan", str(tree), "--format", "json", "--jobs", str(args.jobs), "--exit-code", "0"]
     gitleaks_cmd = [leaks, "dir", str(tree), "--no-banner", "--exit-code", "0", "--report-format", "json",
                     "--report-path", str(report), "--log-level", "error"]
-    # The terminal report needs no fingerprints; the JSON report computes one per finding
-    # (deliberately slow, see the README's threat model): both are measured.
-    terminal_cmd = [*sondier(), "scan", str(tree), "--quiet", "--jobs", str(args.jobs), "--exit-code", "0"]
-    timed(sondier_cmd)  # warm the page cache and sondier's compiled-rules cache for both tools
-    timed(gitleaks_cmd)
-    ours = best_of(args.runs, sondier_cmd)
-    terminal = best_of(args.runs, terminal_cmd)
-    theirs = best_of(args.runs, gitleaks_cmd)
-    findings = len(json.loads(ours.stdout)["findings"])
-    their_findings = len(json.loads(report.read_text() or "[]"))
-    rules = json.loads(ours.stdout)["scan"]["rules"]
+    result = compare_formats([str(tree)], gitleaks_cmd, runs=args.runs, jobs=args.jobs)
     print(f"tree: {tree} ({size_mb:.1f} MB)")
-    print(f"sondier : {ours.seconds:6.2f} s  {size_mb / ours.seconds:6.1f} MB/s  {findings} findings ({rules} rules), "
-          "--format json")
-    print(f"sondier : {terminal.seconds:6.2f} s  {size_mb / terminal.seconds:6.1f} MB/s  terminal report "
-          "(no fingerprints)")
-    print(f"gitleaks: {theirs.seconds:6.2f} s  {size_mb / theirs.seconds:6.1f} MB/s  {their_findings} findings")
-    print(f"ratio sondier/gitleaks wall time: {ours.seconds / theirs.seconds:.2f}x with --format json, "
-          f"{terminal.seconds / theirs.seconds:.2f}x with the terminal report (target <= 0.50x)")
-
+    print_format_ratios("stdlib dir", result, target=0.5)
+    json_report = run_once(sondier_format_command([str(tree)], "json", args.jobs))
+    their_findings = len(json.loads(report.read_text() or "[]"))
+    print(f"findings: sondier {len(json.loads(json_report.stdout)['findings'])}, gitleaks {their_findings}")
 
 if __name__ == "__main__":
     main()

@@ -78,7 +78,7 @@ def baseline_scan_options(func: Any) -> Any:
 def baseline() -> None:
     """Accept the findings a repository already has; `scan --baseline FILE` then reports only new ones.
 
-    The file holds slow, truncated, non-reversible fingerprints and counts: no values, no paths,
+    The file holds keyed, truncated, non-reversible fingerprints and counts: no values, no paths,
     no line numbers, no timestamps. Commit it."""
 
 
@@ -131,6 +131,42 @@ def baseline_update(targets: tuple[str, ...], history: bool, no_prune: bool, **o
     click.echo(f"sondier: updated {path}: {added} added, {pruned} pruned, {len(updated.counts)} entries", err=True)
 
 
+@baseline.command("upgrade")
+@baseline_scan_options
+def baseline_upgrade(targets: tuple[str, ...], history: bool, **opts: Any) -> None:
+    """Rewrite a version 1 baseline and the ignore file's v1 fingerprints with v2 fingerprints.
+
+    v1 files hold no values, so this scans (same options as `create`): each value found again
+    whose v1 fingerprint is accepted gets its v2 fingerprint; entries whose values are gone are
+    dropped. Nothing new is accepted."""
+    from sondier.suppression import baseline as baseline_module
+    from sondier.suppression import ignore_file
+
+    try:
+        config, path = _prepare(history, opts)
+        old = baseline_module.load(path) if path.exists() else None
+        ignore_path = config.ignore_file
+        ignore_text = ignore_path.read_text(encoding="utf-8") if ignore_path is not None else None
+        if (old is None or not old.legacy) and ignore_text is None:
+            raise ConfigError(f"{path}: nothing to upgrade (no version 1 baseline, no ignore file)")
+        # The ignore file must not hide the values whose fingerprints it is about to rewrite.
+        config = dataclasses.replace(config, ignore_file=None)
+        result = _scan(config, targets, history, opts)
+        found = [*result.findings, *result.suppressed]
+        if old is not None and old.legacy:
+            upgraded = baseline_module.upgrade(old, result.findings)
+            baseline_module.write(upgraded, path)
+            kept = len(upgraded.counts)
+            click.echo(f"sondier: upgraded {path}: {kept} entries in v2, {len(old.counts) - kept} dropped", err=True)
+        if ignore_text is not None:
+            text, unmatched = ignore_file.upgrade_text(ignore_text, found)
+            if text != ignore_text:
+                ignore_path.write_text(text, encoding="utf-8", newline="\n")
+            click.echo(f"sondier: {ignore_path}: v1 fingerprints rewritten, {unmatched} matched nothing", err=True)
+    except SondierError as error:
+        fail(error)
+
+
 @baseline.command("show")
 @click.option(
     "--file",
@@ -149,10 +185,9 @@ def baseline_show(file: Path | None) -> None:
         fail(error)
     scheme = loaded.scheme
     click.echo(f"{path}: {len(loaded.counts)} entries, {sum(loaded.counts.values())} findings accepted")
-    click.echo(
-        f"  fingerprints: {scheme['scheme']} N={scheme['n']} r={scheme['r']} bits={scheme['bits']} "
-        f"key={scheme['key_id'] or 'none'}"
-    )
+    click.echo(f"  fingerprints: {scheme['scheme']} bits={scheme['bits']} key={scheme['key_id'] or 'none'}")
+    if loaded.legacy:
+        click.echo("  version 1 (one scrypt per value to match): rewrite with `sondier baseline upgrade`")
     for rule_id, total in sorted(loaded.rules().items()):
         click.echo(f"  {rule_id:<30} {total}")
 

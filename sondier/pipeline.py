@@ -7,7 +7,6 @@ Detection runs in worker processes when the input is large enough to pay for the
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import sys
 import time
@@ -145,6 +144,8 @@ def _run_batches(
                 on_progress(result)
             yield result
         return
+    import multiprocessing  # lazily: a small `scan --staged` never forks, and the import costs ~20 ms
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
     context = multiprocessing.get_context(method)
     init_args = (None, None) if method == "fork" else (list(rules), config)

@@ -178,7 +178,7 @@ def test_baseline_from_configuration_and_show(repo: tuple[Path, list[str]]) -> N
     [
         ("{not json", "invalid JSON at line 1"),
         ("[]", "not a Sondier baseline"),
-        ('{"version": 2, "fingerprints": {}, "entries": []}', "version 2 is not supported"),
+        ('{"version": 3, "fingerprints": {}, "entries": []}', "version 3 is not supported"),
         ('{"version": 1, "fingerprints": {"scheme": "sha1"}, "entries": []}', "other parameters"),
     ],
 )

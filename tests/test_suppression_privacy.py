@@ -1,9 +1,11 @@
 """No file Sondier writes for suppression, and no message about it, holds a planted value or a
-fast hash of one (plain or salted MD5, SHA-1, SHA-256)."""
+fast hash of one (plain or salted MD5, SHA-1, SHA-256), nor more than 20 bits of the v2 MAC,
+whose no-key form anyone can compute."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import subprocess
 from pathlib import Path
@@ -43,7 +45,8 @@ PLANTED_RULES = """\
     negative: ['telephone 05 in doc']
 """
 CONFIG = "rules:\n  enable: [email, planted-nir, planted-phone]\n  extra: [rules-extra]\n"
-SALTS = ("", "sondier", "sondier/v1", "sondier/v1//", ":", "email", "planted-nir", "planted-phone")
+SALTS = ("", "sondier", "sondier/v1", "sondier/v1//", "sondier/v2", ":", "email", "planted-nir", "planted-phone")
+RULES = ("email", "planted-nir", "planted-phone")
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +80,12 @@ def forbidden_strings(values: list[str]) -> set[str]:
                 for algorithm in ("md5", "sha1", "sha256"):
                     digest = hashlib.new(algorithm, data.encode()).hexdigest()
                     found.update((digest, digest[:8]))
+        # The v2 MAC without a key is a fast keyed hash under a public key: more than the
+        # fingerprint's 20 bits of it (6 hex digits and up) would let an enumeration single
+        # out the value.
+        for rule in RULES:
+            mac = hmac.new(fingerprints.stretched_key(""), f"{rule}\0{form}".encode(), hashlib.sha256).hexdigest()
+            found.update((mac, mac[:6], mac[:8]))
     return found
 
 
@@ -165,3 +174,5 @@ def test_the_check_would_catch_a_fast_hash() -> None:
     assert hashlib.sha1(value.encode()).hexdigest() in forbidden
     assert hashlib.sha256(("planted-nir" + value).encode()).hexdigest() in forbidden
     assert hashlib.md5((value + "sondier").encode()).hexdigest()[:8] in forbidden
+    public_mac = hmac.new(fingerprints.stretched_key(""), f"planted-nir\0{value}".encode(), hashlib.sha256)
+    assert public_mac.hexdigest()[:6] in forbidden

@@ -7,11 +7,10 @@ rare case of the same value twice on one line). Values are always redacted here.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sondier.reporters import ReportOptions
-from sondier.reporters.common import repo_relative, stable_hash
+from sondier.reporters.common import dump_json, repo_relative, stable_hash
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -49,5 +48,4 @@ def report(result: ScanResult, options: ReportOptions) -> list[dict[str, Any]]:
 
 
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(report(result, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    dump_json(report(result, options), stream)

@@ -7,13 +7,14 @@ anything that still slips into free text (a validator's reason, a path) is scrub
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sondier.rules import SEVERITIES
 
@@ -129,8 +130,22 @@ def git_toplevel(start: Path) -> Path | None:
 
 
 def _root_and_top(root: str) -> tuple[Path, Path | None]:
-    base = Path(root or ".").resolve()  # resolved each time: the current folder may change
+    # Keyed on the current folder too, since it may change; resolving once per finding cost
+    # ~1 ms each (a report of 20,000 findings spent 20 s here).
+    return _resolved_root(root or ".", os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _resolved_root(root: str, cwd: str) -> tuple[Path, Path | None]:
+    base = (Path(cwd) / root).resolve()
     return base, _cached_toplevel(base)
+
+
+def dump_json(data: object, stream: TextIO) -> None:
+    """A report as JSON, through the C encoder: `indent` makes the json module fall back to its
+    pure-Python encoder, which took longer than the scan itself on reports of 20,000 findings."""
+    stream.write(json.dumps(data, ensure_ascii=False))
+    stream.write("\n")
 
 
 @lru_cache(maxsize=16)

@@ -7,7 +7,6 @@ Options (ReportOptions.extra): gitlab_schema_version (default "15.2.4", for olde
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TextIO
@@ -19,6 +18,7 @@ from sondier.reporters.common import (
     NO_COMMIT_SHA,
     TOOL_NAME,
     TOOL_URI,
+    dump_json,
     head_sha,
     occurrence_keys,
     reasons_text,
@@ -125,5 +125,4 @@ def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(report(result, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    dump_json(report(result, options), stream)

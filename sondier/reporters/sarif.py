@@ -8,7 +8,6 @@ Options (ReportOptions.extra): sarif_category (default "sondier"), sarif_max_res
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
@@ -22,6 +21,7 @@ from sondier.reporters.common import (
     RuleInfo,
     by_severity,
     commit_properties,
+    dump_json,
     occurrence_keys,
     reasons_text,
     repo_relative,
@@ -208,5 +208,4 @@ def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(report(result, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    dump_json(report(result, options), stream)

@@ -9,6 +9,8 @@ An entry is KEY=VALUE tokens (shell quoting); every selector it names must match
 `fingerprint` (as printed in reports), `rule` (a rule id or a category, pii/secret), `path`
 (a glob, as in the configuration's allowlists). `reason` is mandatory and not empty. Nothing
 identifies a value except its fingerprint, which cannot be reversed (see fingerprints.py).
+Entries with v1 fingerprints (`rule:xxxxx`, before `rule:v2-xxxxx`) still match, at the cost of
+a slow hash per finding of their rule; `sondier baseline upgrade` rewrites them.
 
 A line format rather than YAML so that every error names the file and the line (exit 2), and
 so that two people adding entries at once merge without conflict most of the time."""
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from sondier.errors import ConfigError
 from sondier.findings import Finding
-from sondier.fingerprints import is_fingerprint
+from sondier.fingerprints import is_fingerprint, is_legacy, legacy_fingerprint, rule_of
 from sondier.sources.files import matches_any
 from sondier.suppression import display_path
 
@@ -46,7 +48,7 @@ class IgnoreEntry:
     path: str | None = None
 
     def matches(self, finding: Finding) -> bool:
-        if self.fingerprint is not None and finding.fingerprint != self.fingerprint:
+        if self.fingerprint is not None and _identity(finding, self.fingerprint) != self.fingerprint:
             return False
         if self.rule is not None and self.rule not in (finding.rule_id, finding.category):
             return False
@@ -56,6 +58,16 @@ class IgnoreEntry:
         """Where the entry is and what it selects: fingerprints, rule ids and globs only."""
         selectors = " ".join(f"{k}={shlex.quote(v)}" for k in SELECTORS if (v := getattr(self, k)) is not None)
         return f"{self.source}:{self.line}: {selectors}"
+
+
+def _identity(finding: Finding, fingerprint: str) -> str | None:
+    """The finding's fingerprint in the scheme of an entry's: a v1 (slow) one only for a v1
+    entry of the finding's own rule, so v1 entries cost a scrypt per finding of their rule only."""
+    if not is_legacy(fingerprint):
+        return finding.fingerprint
+    if rule_of(fingerprint) != finding.rule_id:
+        return None
+    return legacy_fingerprint(finding.rule_id, finding.value)
 
 
 def format_entry(reason: str, fingerprint: str | None = None, rule: str | None = None, path: str | None = None) -> str:
@@ -108,7 +120,7 @@ def _entry(fields: dict[str, str], where: str, source: str, number: int) -> Igno
     if fingerprint is not None:
         if not is_fingerprint(fingerprint):
             raise ConfigError(
-                f"{where}: fingerprint= is not a fingerprint (copy it from a report: RULE-ID:xxxxx; never the value)"
+                f"{where}: fingerprint= is not a fingerprint (copy it from a report: RULE-ID:v2-xxxxx; never the value)"
             )
         rule = fields.get("rule")
         if rule is not None and rule not in ("pii", "secret") and not fingerprint.startswith(f"{rule}:"):
@@ -149,10 +161,13 @@ class IgnoreMatcher:
     def __init__(self, entries: Iterable[IgnoreEntry]) -> None:
         self.entries = list(entries)
         self._by_fingerprint: dict[str, list[IgnoreEntry]] = {}
+        self._legacy_rules: set[str] = set()  # rules named by v1 entries: only they pay a v1 fingerprint
         self._others: list[IgnoreEntry] = []
         for entry in self.entries:
             if entry.fingerprint is not None:
                 self._by_fingerprint.setdefault(entry.fingerprint, []).append(entry)
+                if is_legacy(entry.fingerprint):
+                    self._legacy_rules.add(rule_of(entry.fingerprint))
             else:
                 self._others.append(entry)
         self.used: set[IgnoreEntry] = set()  # entries are distinct: each knows its own line
@@ -160,8 +175,9 @@ class IgnoreMatcher:
     def match(self, finding: Finding) -> bool:
         """Whether any entry covers the finding; every covering entry is marked used."""
         hit = False
-        # A fingerprint costs a slow hash when not computed yet: only ask for it when needed.
-        by_fingerprint = self._by_fingerprint.get(finding.fingerprint, ()) if self._by_fingerprint else ()
+        by_fingerprint = list(self._by_fingerprint.get(finding.fingerprint, ())) if self._by_fingerprint else []
+        if finding.rule_id in self._legacy_rules:
+            by_fingerprint += self._by_fingerprint.get(legacy_fingerprint(finding.rule_id, finding.value), ())
         for entry in (*by_fingerprint, *self._others):
             if entry.matches(finding):
                 self.used.add(entry)
@@ -183,3 +199,30 @@ def apply(result: ScanResult, path: Path) -> None:
             finding.suppressed_by = REASON
     unused = result.extra.setdefault("unused_ignores", [])
     unused.extend(entry.describe() for entry in matcher.unused())
+
+
+def upgrade_text(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
+    """The ignore file's text with each v1 fingerprint replaced by the v2 fingerprint of the
+    value found again under it (one line per value if several share it); lines are otherwise
+    kept byte for byte. Returns the text and how many v1 entries matched no finding (kept)."""
+    entries = [(line, parse_line(line, "<upgrade>", 1)) for line in text.splitlines(keepends=True)]
+    legacy_rules = {rule_of(e.fingerprint) for _, e in entries if e and e.fingerprint and is_legacy(e.fingerprint)}
+    legacy_to_current: dict[str, set[str]] = {}
+    for finding in findings:
+        if finding.rule_id not in legacy_rules:
+            continue  # a v1 fingerprint costs a scrypt: only for the rules v1 entries name
+        legacy = legacy_fingerprint(finding.rule_id, finding.value)
+        legacy_to_current.setdefault(legacy, set()).add(finding.fingerprint)
+    lines, unmatched = [], 0
+    for line, entry in entries:
+        if entry is None or entry.fingerprint is None or not is_legacy(entry.fingerprint):
+            lines.append(line)
+            continue
+        current = sorted(legacy_to_current.get(entry.fingerprint, ()))
+        if not current:
+            unmatched += 1
+            lines.append(line)
+            continue
+        pattern = re.compile(rf"(fingerprint=['\"]?){re.escape(entry.fingerprint)}\b")
+        lines.extend(pattern.sub(lambda m, fp=fp: m.group(1) + fp, line) for fp in current)
+    return "".join(lines), unmatched
