@@ -100,5 +100,19 @@ def report(result: ScanResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(report(result, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    write_readable(report(result, options), stream)
+
+
+def write_readable(data: dict[str, Any], stream: TextIO) -> None:
+    """JSON with one top-level key, and one list item, per line: readable in a terminal or a
+    diff, and written by the C encoder (`indent=` falls back to the pure-Python encoder, which
+    took longer than the scan itself on reports of tens of thousands of findings)."""
+    parts: list[str] = []
+    for key, value in data.items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"  {name}: [\n{items}\n  ]")
+        else:
+            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    stream.write("{\n" + ",\n".join(parts) + "\n}\n")
