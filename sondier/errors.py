@@ -31,7 +31,7 @@ class RuleError(ConfigError):
             where += _(": rule '{rule_id}'").format(rule_id=rule_id)
         if field:
             where += _(": field '{field}'").format(field=field)
-        super().__init__(f"{where}: {problem}")
+        super().__init__(_("{where}: {problem}").format(where=where, problem=problem))
         self.path = path
         self.rule_id = rule_id
         self.field = field
