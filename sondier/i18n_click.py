@@ -23,6 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _ENGLISH = "_sondier_english_help"
 _META_KEY = "sondier.language"
 # click's modules that build user-facing texts with `from gettext import gettext as _`.
+_installed = {"from_argv": False}  # set by install_language: the raw arguments were already read
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
 
 # click's own texts that sondier users meet; listed here so that extraction puts them in the catalog.
@@ -84,14 +85,15 @@ def install_language(root: click.Command, argv: list[str], env: Mapping[str, str
     explicit = i18n.language_from_argv(argv)
     language = i18n.resolve_language(explicit if explicit in i18n.LANGUAGES else None, env)
     i18n.activate(language)
+    _installed["from_argv"] = True
     _route_click_texts()
     translate_help(root)
     return language
 
 
 def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value is None and _META_KEY in ctx.meta:
-        return  # `sondier --lang fr scan`: the group's choice stands
+    if value is None and (_META_KEY in ctx.meta or _installed["from_argv"]):
+        return  # `sondier --lang fr scan`, or `scan --help --lang fr`: the choice already made stands
     language = i18n.resolve_language(value)
     ctx.meta[_META_KEY] = language
     i18n.activate(language)
