@@ -138,6 +138,13 @@ def test_translations_chain_every_domain() -> None:
 # ------------------------------------------------------------------------- rule texts
 
 
+def test_every_rule_has_french_and_english_texts() -> None:
+    missing = []
+    for rule in load_rules():
+        languages = {lang for lang, *_ in rule.translations}
+        if languages != {"en", "fr"}:
+            missing.append(f"{rule.id} ({rule.source}): {sorted(languages) or 'English string only'}")
+    assert not missing, "rules without {fr, en} texts: " + "; ".join(missing)
 
 
 def test_english_texts_are_the_rule_defaults() -> None:
@@ -182,6 +189,9 @@ def test_french_catalogs_follow_french_typography() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_french_rule_texts_follow_french_typography() -> None:
+    problems = [f"{where}: {p}" for where, text in _french_rule_texts() for p in typography_problems(text)]
+    assert not problems, "\n".join(problems)
 
 
 # ------------------------------------------------------------------------- the CLI in both languages
