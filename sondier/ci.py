@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sondier.errors import ConfigError, ScanError
+from sondier.i18n import _
 
 ZERO_SHA = "0" * 40
 GITHUB = "github"
@@ -101,11 +102,13 @@ class Git:
             done = subprocess.run(["git", "-C", str(self.repo), *args], capture_output=True, text=True,
                                   timeout=timeout, check=False)
         except FileNotFoundError as exc:
-            raise ScanError("git is not installed or not on PATH") from exc
+            raise ScanError(_("git is not installed or not on PATH")) from exc
         except subprocess.TimeoutExpired as exc:
-            raise ScanError(f"git {args[0]} timed out after {timeout:.0f}s") from exc
+            raise ScanError(_("git {args} timed out after {timeout:.0f}s").format(
+                args=args[0], timeout=timeout)) from exc
         if check and done.returncode != 0:
-            raise ScanError(f"git {' '.join(args[:2])} failed in {self.repo}: {done.stderr.strip()}")
+            raise ScanError(_("git {args} failed in {repo}: {stderr}").format(
+                args=' '.join(args[:2]), repo=self.repo, stderr=done.stderr.strip()))
         return done
 
     def out(self, *args: str) -> str:
@@ -120,7 +123,7 @@ class Git:
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         done = self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False)
         if done.returncode not in (0, 1):
-            raise ScanError(f"git merge-base failed: {done.stderr.strip()}")
+            raise ScanError(_("git merge-base failed: {stderr}").format(stderr=done.stderr.strip()))
         return done.returncode == 0
 
     def merge_base(self, one: str, two: str) -> str | None:
@@ -151,7 +154,8 @@ class Git:
     def check_repository(self) -> None:
         done = self.run("rev-parse", "--git-dir", check=False)
         if done.returncode != 0:
-            raise ScanError(f"{self.repo} is not a git repository: {done.stderr.strip()}")
+            raise ScanError(_("{repo} is not a git repository: {stderr}").format(
+                repo=self.repo, stderr=done.stderr.strip()))
 
 
 def _is_zero(sha: str | None) -> bool:
@@ -172,7 +176,8 @@ class _Context:
 
     def missing(self, what: str) -> MissingHistoryError:
         shallow = " (this is a shallow clone)" if self.git.is_shallow() else ""
-        return MissingHistoryError(f"{what}{shallow}; the scan cannot be done without it. {self.hint()}")
+        return MissingHistoryError(_("{what}{shallow}; the scan cannot be done without it. {hint}").format(
+            what=what, shallow=shallow, hint=self.hint()))
 
     def try_fetch(self, *refspecs: str) -> bool:
         """Fetch from `origin` (or the only remote) when fetching is allowed; False on any failure.
@@ -273,7 +278,8 @@ def github_plan(ctx: _Context, env: Mapping[str, str], payload: Mapping[str, Any
         base_sha = (pull.get("base") or {}).get("sha")
         head_sha = (pull.get("head") or {}).get("sha")
         if not base_sha or not head_sha:
-            raise ConfigError(f"the {event} event payload has no pull_request.base.sha / head.sha")
+            raise ConfigError(_("the {event} event payload has no pull_request.base.sha / head.sha").format(
+                event=event))
         head = ctx.commit(head_sha, "the pull request head")
         base = ctx.commit(base_sha, "the pull request base")
         return _range_plan(ctx, event, base, head, f"pull request #{payload.get('number', '?')}")
@@ -387,7 +393,8 @@ def plan_scan(
         plan = _plan_once(ctx, env, base, head, scan_mode)
         problem = _incomplete_reason(ctx, plan)
     if problem:
-        raise MissingHistoryError(f"{problem}; the scan would be incomplete. {ctx.hint()}")
+        raise MissingHistoryError(_("{problem}; the scan would be incomplete. {hint}").format(
+            problem=problem, hint=ctx.hint()))
     return plan
 
 
@@ -427,11 +434,13 @@ def read_github_event(env: Mapping[str, str]) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"GITHUB_EVENT_PATH {path}: cannot read the event payload: {exc.strerror}") from exc
+        raise ConfigError(_("GITHUB_EVENT_PATH {path}: cannot read the event payload: {exc}").format(
+            path=path, exc=exc.strerror)) from exc
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"GITHUB_EVENT_PATH {path}: the event payload is not JSON ({exc.msg})") from exc
+        raise ConfigError(_("GITHUB_EVENT_PATH {path}: the event payload is not JSON ({msg})").format(
+            path=path, msg=exc.msg)) from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"GITHUB_EVENT_PATH {path}: the event payload is not a JSON object")
+        raise ConfigError(_("GITHUB_EVENT_PATH {path}: the event payload is not a JSON object").format(path=path))
     return data
 
 
@@ -534,7 +543,8 @@ def publish_outcome(host: str, env: Mapping[str, str], outcome: Outcome, dotenv_
     if dotenv_path is not None:
         dotenv_path.parent.mkdir(parents=True, exist_ok=True)
         dotenv_path.write_text(dotenv_lines(outcome.dotenv()), encoding="utf-8")
-    echo(f"sondier: {outcome.findings} finding(s); grade {outcome.grade}; exit code {outcome.exit_code}")
+    echo(_("sondier: {findings} finding(s); grade {grade}; exit code {exit_code}").format(
+        findings=outcome.findings, grade=outcome.grade, exit_code=outcome.exit_code))
 
 
 def error_summary(message: str) -> str:
@@ -586,9 +596,9 @@ def resolve_host(requested: str, env: Mapping[str, str]) -> str:
         return requested
     detected = detect_host(env)
     if detected is None:
-        raise ConfigError("no CI detected (neither GITHUB_ACTIONS nor GITLAB_CI is 'true'); run "
-                          "`sondier ci github` or `sondier ci gitlab` to force one, "
-                          "or `sondier scan --diff BASE..HEAD`")
+        raise ConfigError(_("no CI detected (neither GITHUB_ACTIONS nor GITLAB_CI is 'true'); run "
+                            "`sondier ci github` or `sondier ci gitlab` to force one, "
+                            "or `sondier scan --diff BASE..HEAD`"))
     return detected
 
 
@@ -620,7 +630,8 @@ def check_formats(targets: Sequence[tuple[str, Path | None]], extra: Sequence[st
 
     missing = sorted(({name for name, _ in targets} | set(extra)) - set(reporters.names()))
     if missing:
-        raise ConfigError(f"report format(s) {', '.join(missing)} are not available in this sondier version")
+        raise ConfigError(_("report format(s) {missing} are not available in this sondier version").format(
+            missing=', '.join(missing)))
 
 
 def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
@@ -632,7 +643,7 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
     from sondier.reporters import ReportOptions
 
     if is_disabled(env):
-        echo("sondier: SONDIER_DISABLED is set; not scanning")
+        echo(_("sondier: SONDIER_DISABLED is set; not scanning"))
         return 0
     host = LOCAL
     try:
@@ -658,7 +669,7 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
         policy_code = opts.exit_code if opts.fail_on == "findings" else 0
         code = exit_status(result, policy_code, config.ignore_errors)
     except SondierError as error:
-        echo(f"sondier: error: {error}")
+        echo(_("sondier: error: {error}").format(error=error))
         _publish_error(host, env, opts, error)
         _write_failed_grades(host, env, opts, error)
         return error.exit_code

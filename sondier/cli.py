@@ -25,16 +25,19 @@ from sondier.cli_options import (
     write_reports,
 )
 from sondier.errors import EXIT_SCAN_ERROR, EXIT_USAGE, SondierError
+from sondier.i18n import N_, _, active_language, ngettext
+from sondier.i18n_click import install_language, lang_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _, value:
-              _print_version(ctx) if value else None, help="Show the version, the rules' and the grade method's.")
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             help=N_("Sondier finds personal data (NIR, IBAN, phone numbers, e-mails...) and secrets in files and "
+                     "git history. Values are redacted in every output unless --show-values is given.\n\n"
+                     "Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 scan error."))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _param, value:
+              _print_version(ctx) if value else None, help=N_("Show the version, the rules' and the grade method's."))
+@lang_option
 def main() -> None:
-    """Sondier finds personal data (NIR, IBAN, phone numbers, e-mails...) and secrets in files and
-    git history. Values are redacted in every output unless --show-values is given.
-
-    Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 scan error."""
+    """The command group; the language is set by --lang (see sondier.i18n_click)."""
 
 
 def version_text() -> str:
@@ -57,6 +60,7 @@ def run() -> None:
     their message or locals (they could hold a found value) and never as a clean scan."""
     import os
 
+    install_language(main, sys.argv[1:], os.environ)
     try:
         main(prog_name="sondier")
     except Exception as error:  # an internal bug: exit 3, never 0 or 1
@@ -65,9 +69,11 @@ def run() -> None:
         frame = error.__traceback__
         while frame is not None and frame.tb_next is not None:
             frame = frame.tb_next
-        where = f" at {Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else ""
-        click.echo(f"sondier: internal error: {type(error).__name__}{where} (the message is withheld because it "
-                   "may contain scanned data; set SONDIER_DEBUG=1 to see the traceback)", err=True)
+        where = _(" at {file}:{line}").format(file=Path(frame.tb_frame.f_code.co_filename).name,
+                                              line=frame.tb_lineno) if frame else ""
+        click.echo(_("sondier: internal error: {error}{where} (the message is withheld because it may contain "
+                     "scanned data; set SONDIER_DEBUG=1 to see the traceback)").format(
+                         error=type(error).__name__, where=where), err=True)
         sys.exit(EXIT_SCAN_ERROR)
 
 
@@ -77,7 +83,7 @@ def _progress_callback(quiet: bool) -> tuple[Callable[[int, int], None] | None, 
         return None, stack
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    progress = Progress(TextColumn("scanning"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+    progress = Progress(TextColumn(_("scanning")), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                         transient=True, console=None)
     state: dict[str, Any] = {}
 
@@ -92,22 +98,24 @@ def _progress_callback(quiet: bool) -> tuple[Callable[[int, int], None] | None, 
     return update, stack
 
 
-@main.command()
+@main.command(help=N_("Scan files and folders (default: current folder), stdin (-), staged changes, a commit "
+                        "range or a whole history."))
 @click.argument("targets", nargs=-1)
-@click.option("--staged", is_flag=True, help="Scan the lines added in the git index (pre-commit).")
-@click.option("--diff", "diff_range", metavar="BASE..HEAD", help="Scan the lines added by the commits in a range.")
-@click.option("--history", is_flag=True, help="Scan every commit reachable from TARGETS (revisions; default all refs).")
-@click.option("--since", help="With --history: commits more recent than this date.")
-@click.option("--until", help="With --history: commits older than this date.")
-@click.option("--max-count", type=click.IntRange(min=1), help="With --history: at most this many commits.")
-@click.option("--path", "path_filters", multiple=True, help="With git sources: only these paths (globs); repeatable.")
+@lang_option
+@click.option("--staged", is_flag=True, help=N_("Scan the lines added in the git index (pre-commit)."))
+@click.option("--diff", "diff_range", metavar="BASE..HEAD", help=N_("Scan the lines added by the commits in a range."))
+@click.option("--history", is_flag=True,
+              help=N_("Scan every commit reachable from TARGETS (revisions; default all refs)."))
+@click.option("--since", help=N_("With --history: commits more recent than this date."))
+@click.option("--until", help=N_("With --history: commits older than this date."))
+@click.option("--max-count", type=click.IntRange(min=1), help=N_("With --history: at most this many commits."))
+@click.option("--path", "path_filters", multiple=True,
+              help=N_("With git sources: only these paths (globs); repeatable."))
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".",
-              help="Repository for git sources (default: current folder).")
+              help=N_("Repository for git sources (default: current folder)."))
 @scan_options
 @report_options
 def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history: bool, **opts: Any) -> None:
-    """Scan files and folders (default: current folder), stdin (-), staged changes, a commit
-    range or a whole history."""
     from sondier.reporters import ReportOptions
 
     targets_list: list[tuple[str, Path | None]] = []
@@ -115,9 +123,9 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
     try:
         modes = sum(bool(x) for x in (staged, diff_range, history))
         if modes > 1:
-            raise click.UsageError("--staged, --diff and --history are mutually exclusive")
+            raise click.UsageError(_("--staged, --diff and --history are mutually exclusive"))
         if (staged or diff_range) and targets:
-            raise click.UsageError("--staged and --diff take no path arguments (use --path to filter)")
+            raise click.UsageError(_("--staged and --diff take no path arguments (use --path to filter)"))
         git_mode = bool(modes)
         root = _repository_root(Path(opts["repo"])) if git_mode else Path.cwd()
         # Report paths stay relative to `root`; the configuration belongs to the scanned tree.
@@ -145,7 +153,7 @@ def scan(targets: tuple[str, ...], staged: bool, diff_range: str | None, history
         write_failed_grades(error, targets_list, options)
         fail(error)
     except KeyboardInterrupt:
-        click.echo("sondier: interrupted; no report written", err=True)
+        click.echo(_("sondier: interrupted; no report written"), err=True)
         sys.exit(130)
     sys.exit(exit_status(result, opts["exit_code"], config.ignore_errors))
 
@@ -175,12 +183,12 @@ def _scanned_tree_root(targets: tuple[str, ...]) -> Path:
 def _print_unused_ignores(result: Any) -> None:
     unused = result.extra.get("unused_ignores", [])
     for entry in unused:
-        click.echo(f"sondier: unused ignore entry: {entry}", err=True)
+        click.echo(_("sondier: unused ignore entry: {entry}").format(entry=entry), err=True)
 
 
-@main.group()
+@main.group(help=N_("List, show and test detection rules."))
 def rules() -> None:
-    """List, show and test detection rules."""
+    """The `rules` group."""
 
 
 def _load_for_listing(extra: Sequence[Path]) -> list[Any]:
@@ -189,54 +197,59 @@ def _load_for_listing(extra: Sequence[Path]) -> list[Any]:
     return load_rules(tuple(extra))
 
 
-@rules.command("list")
+@rules.command("list", help=N_("List the rules (built-in and extra)."))
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--category", type=click.Choice(["pii", "secret"]))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help=N_("text: one line per rule in the chosen language; json: machine fields, English."))
 def rules_list(extra_rules: tuple[Path, ...], category: str | None, fmt: str) -> None:
-    """List the rules (built-in and extra)."""
     import json
 
     try:
         loaded = [r for r in _load_for_listing(extra_rules) if category is None or r.category == category]
     except SondierError as error:
         fail(error)
+    language = active_language()
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "category": r.category, "severity": r.severity,
                                 "validator": r.validator} for r in loaded], indent=2))
         return
     for rule in sorted(loaded, key=lambda r: (r.category, r.id)):
-        click.echo(f"{rule.id:<40} {rule.category:<7} {rule.severity:<9} {rule.name}")
-    click.echo(f"{len(loaded)} rules")
+        click.echo(f"{rule.id:<40} {rule.category:<7} {rule.severity:<9} {rule.localized(language)[0]}")
+    click.echo(ngettext("{count} rule", "{count} rules", len(loaded)).format(count=len(loaded)))
 
 
-@rules.command("show")
+@rules.command("show", help=N_("Show one rule: description, remediation, pattern, examples."))
 @click.argument("rule_id")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(path_type=Path, exists=True))
 def rules_show(rule_id: str, extra_rules: tuple[Path, ...]) -> None:
-    """Show one rule: description, remediation, pattern, examples."""
     try:
         loaded = {r.id: r for r in _load_for_listing(extra_rules)}
     except SondierError as error:
         fail(error)
     rule = loaded.get(rule_id)
     if rule is None:
-        click.echo(f"sondier: error: unknown rule id '{rule_id}' (see `sondier rules list`)", err=True)
+        click.echo(_("sondier: error: unknown rule id '{rule_id}' (see `sondier rules list`)").format(rule_id=rule_id),
+                   err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"{rule.id}: {rule.name}\n  category: {rule.category}\n  severity: {rule.severity}")
-    click.echo(f"  file: {rule.source}\n  validator: {rule.validator or '-'}\n  regex: {rule.pattern}")
+    name, description, remediation = rule.localized(active_language())
+    click.echo(f"{rule.id}: {name}")
+    click.echo(_("  category: {value}").format(value=rule.category))
+    click.echo(_("  severity: {value}").format(value=rule.severity))
+    click.echo(_("  file: {value}").format(value=rule.source))
+    click.echo(_("  validator: {value}").format(value=rule.validator or "-"))
+    click.echo(_("  regex: {value}").format(value=rule.pattern))
     if rule.keywords:
-        click.echo(f"  keywords: {', '.join(rule.keywords)}")
+        click.echo(_("  keywords: {value}").format(value=", ".join(rule.keywords)))
     if rule.context_words:
-        click.echo(f"  context words: {', '.join(rule.context_words)}")
-    click.echo(f"\n{rule.description}\n\nRemediation: {rule.remediation}")
+        click.echo(_("  context words: {value}").format(value=", ".join(rule.context_words)))
+    click.echo(f"\n{description}\n\n" + _("Remediation: {text}").format(text=remediation))
 
 
-@rules.command("test")
+@rules.command("test", help=N_("Run the positive and negative examples of rule FILES (or folders)."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--verbose", "-v", is_flag=True, help="Show every example, not only failures.")
+@click.option("--verbose", "-v", is_flag=True, help=N_("Show every example, not only failures."))
 def rules_test(files: tuple[Path, ...], verbose: bool) -> None:
-    """Run the positive and negative examples of rule FILES (or folders)."""
     from sondier.rule_tests import run_examples
 
     try:
@@ -247,42 +260,43 @@ def rules_test(files: tuple[Path, ...], verbose: bool) -> None:
     for outcome in outcomes:
         if verbose or not outcome.passed:
             mark = "ok  " if outcome.passed else "FAIL"
-            click.echo(f"{mark} {outcome.rule_id} {outcome.kind} example #{outcome.index}: {outcome.message}")
-    click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+            click.echo(_("{mark} {rule} {kind} example #{index}: {message}").format(
+                mark=mark, rule=outcome.rule_id, kind=outcome.kind, index=outcome.index, message=outcome.message))
+    click.echo(_("{passed} passed, {failed} failed").format(passed=len(outcomes) - len(failed), failed=len(failed)))
     sys.exit(1 if failed else 0)
 
 
-@main.command("ci")
+@main.command("ci", help=N_(
+    "Scan what a CI run calls for: detects GitHub Actions or GitLab CI (or HOST forces one), computes the commit "
+    "range from the event, writes the reports the host reads (SARIF, annotations, job summary, outputs; GitLab "
+    "secret detection and code quality). Missing history is an error (exit 3), never a clean result."))
 @click.argument("host", required=False, default="auto", type=click.Choice(["auto", "github", "gitlab"]))
+@lang_option
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=".",
-              help="Repository to scan (default: current folder).")
-@click.option("--base", help="Scan from this commit or branch instead of the event's base.")
-@click.option("--head", help="Scan up to this commit instead of the event's head.")
+              help=N_("Repository to scan (default: current folder)."))
+@click.option("--base", help=N_("Scan from this commit or branch instead of the event's base."))
+@click.option("--head", help=N_("Scan up to this commit instead of the event's head."))
 @click.option("--scan-mode", type=click.Choice(["auto", "history", "tree"]), default="auto",
               show_default=True,
-              help="auto: the range the event calls for; history: every commit; tree: the checked-out files.")
+              help=N_("auto: the range the event calls for; history: every commit; tree: the checked-out files."))
 @click.option("--fail-on", type=click.Choice(["findings", "never"]), default="findings", show_default=True,
-              help="never: exit 0 on findings (report jobs); scan errors still exit 3.")
+              help=N_("never: exit 0 on findings (report jobs); scan errors still exit 3."))
 @click.option("--exit-code", type=click.IntRange(0, 255), default=EXIT_FINDINGS, show_default=True,
-              help="Exit code when findings are reported and --fail-on findings.")
+              help=N_("Exit code when findings are reported and --fail-on findings."))
 @click.option("--sarif-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="GitHub: SARIF report path (default: $RUNNER_TEMP/sondier.sarif).")
-@click.option("--summary/--no-summary", default=True, help="GitHub: append a job summary.")
-@click.option("--annotations/--no-annotations", default=True, help="GitHub: print annotations.")
-@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH", help="Also write FORMAT to PATH.")
+              help=N_("GitHub: SARIF report path (default: $RUNNER_TEMP/sondier.sarif)."))
+@click.option("--summary/--no-summary", default=True, help=N_("GitHub: append a job summary."))
+@click.option("--annotations/--no-annotations", default=True, help=N_("GitHub: print annotations."))
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH", help=N_("Also write FORMAT to PATH."))
 @click.option("--dotenv", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write SONDIER_EXIT_CODE/FINDINGS_COUNT/SCANNED_RANGE here (GitLab default: sondier.env).")
-@click.option("--fetch/--no-fetch", default=True, help="Fetch missing history from the remote first.")
-@click.option("--path", "path_filters", multiple=True, help="Only these paths (globs); repeatable.")
-@click.option("--quiet", "-q", is_flag=True, help="No text report in the log.")
+              help=N_("Write SONDIER_EXIT_CODE/FINDINGS_COUNT/SCANNED_RANGE here (GitLab default: sondier.env)."))
+@click.option("--fetch/--no-fetch", default=True, help=N_("Fetch missing history from the remote first."))
+@click.option("--path", "path_filters", multiple=True, help=N_("Only these paths (globs); repeatable."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("No text report in the log."))
 @scan_options
 def ci(host: str, repo: Path, base: str | None, head: str | None, scan_mode: str, fail_on: str,
        exit_code: int, sarif_file: Path | None, summary: bool, annotations: bool, reports: tuple[str, ...],
        dotenv: Path | None, fetch: bool, path_filters: tuple[str, ...], quiet: bool, **opts: Any) -> None:
-    """Scan what a CI run calls for: detects GitHub Actions or GitLab CI (or HOST forces one),
-    computes the commit range from the event, writes the reports the host reads (SARIF,
-    annotations, job summary, outputs; GitLab secret detection and code quality). Missing
-    history is an error (exit 3), never a clean result."""
     import os
 
     from sondier import ci as ci_module

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from sondier.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_SCAN_ERROR, SondierError
+from sondier.i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,13 +20,13 @@ FORMAT_NAMES = ["text", "json", "sarif", "gitlab", "codequality", "junit", "gith
 
 
 def fail(error: SondierError) -> None:
-    click.echo(f"sondier: error: {error}", err=True)
+    click.echo(_("sondier: error: {error}").format(error=error), err=True)
     sys.exit(error.exit_code)
 
 
 def _confidence(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and not 0 <= value <= 1:
-        raise click.BadParameter("must be between 0 and 1")
+        raise click.BadParameter(_("must be between 0 and 1"))
     return value
 
 
@@ -33,24 +34,25 @@ def scan_options(func: F) -> F:
     """Options shared by `scan`, `baseline create/update` and `ci`."""
     options = [
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Configuration file (default: .sondier.yml or [tool.sondier] in pyproject.toml)."),
-        click.option("--rule", "enable", multiple=True, help="Only run these rules (id, category, glob); repeatable."),
-        click.option("--disable-rule", "disable", multiple=True, help="Do not run these rules; repeatable."),
+                     help=N_("Configuration file (default: .sondier.yml or [tool.sondier] in pyproject.toml).")),
+        click.option("--rule", "enable", multiple=True,
+                     help=N_("Only run these rules (id, category, glob); repeatable.")),
+        click.option("--disable-rule", "disable", multiple=True, help=N_("Do not run these rules; repeatable.")),
         click.option("--rules", "extra_rules", multiple=True, type=click.Path(path_type=Path, exists=True),
-                     help="Extra rule file or folder; repeatable."),
-        click.option("--exclude", multiple=True, help="Path glob to skip; repeatable."),
-        click.option("--max-file-size", help="Skip files larger than this (e.g. 50MB)."),
+                     help=N_("Extra rule file or folder; repeatable.")),
+        click.option("--exclude", multiple=True, help=N_("Path glob to skip; repeatable.")),
+        click.option("--max-file-size", help=N_("Skip files larger than this (e.g. 50MB).")),
         click.option("--min-confidence", type=float, callback=_confidence,
-                     help="Report candidates at or above this confidence (0-1) instead of each rule's threshold."),
-        click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (default: all cores)."),
-        click.option("--follow-symlinks", is_flag=True, default=None, help="Follow symbolic links."),
+                     help=N_("Report candidates at or above this confidence (0-1) instead of each rule's threshold.")),
+        click.option("--jobs", "-j", type=click.IntRange(min=0), help=N_("Worker processes (default: all cores).")),
+        click.option("--follow-symlinks", is_flag=True, default=None, help=N_("Follow symbolic links.")),
         click.option("--no-inline-ignore", "no_inline_ignore", is_flag=True,
-                     help="Refuse `sondier:ignore` markers (security policy)."),
+                     help=N_("Refuse `sondier:ignore` markers (security policy).")),
         click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Report only findings that are not in this baseline."),
+                     help=N_("Report only findings that are not in this baseline.")),
         click.option("--ignore-file", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Ignore file (default: .sondierignore when present)."),
-        click.option("--ignore-errors", is_flag=True, help="Exit as if complete when some input was unreadable."),
+                     help=N_("Ignore file (default: .sondierignore when present).")),
+        click.option("--ignore-errors", is_flag=True, help=N_("Exit as if complete when some input was unreadable.")),
     ]
     for option in reversed(options):
         func = option(func)
@@ -85,26 +87,24 @@ def build_config(root: Path, **opts: Any) -> Any:
 def report_options(func: F) -> F:
     options = [
         click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-                     help="Report format for stdout (or --output); default text."),
+                     help=N_("Report format for stdout (or --output); default text.")),
         click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Write the report to this file instead of stdout."),
+                     help=N_("Write the report to this file instead of stdout.")),
         click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
-                     help="Also write a report in FORMAT to PATH; repeatable (e.g. sarif=sondier.sarif)."),
-        click.option("--show-values", is_flag=True, help="Print the full values found (never the default)."),
-        click.option("--show-suppressed", is_flag=True, help="List suppressed findings too."),
+                     help=N_("Also write a report in FORMAT to PATH; repeatable (e.g. sarif=sondier.sarif).")),
+        click.option("--show-values", is_flag=True, help=N_("Print the full values found (never the default).")),
+        click.option("--show-suppressed", is_flag=True, help=N_("List suppressed findings too.")),
         click.option("--show-all", is_flag=True,
-                     help="List the findings that do not fail (public contacts, contributors, business "
-                          "identifiers, test data) too, marked with their verdict."),
-        click.option("--report-unused-ignores", is_flag=True, help="List ignore-file entries that matched nothing."),
+                     help=N_("List the findings that do not fail (public contacts, contributors, business "
+                             "identifiers, test data) too, marked with their verdict.")),
+        click.option("--report-unused-ignores", is_flag=True,
+                     help=N_("List ignore-file entries that matched nothing.")),
         click.option("--exit-code", type=click.IntRange(0, 255), default=EXIT_FINDINGS, show_default=True,
-                     help="Exit code when findings are reported."),
-        click.option("--color/--no-color", default=None, help="Force or disable colours."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar, no report on stdout when clean."),
-        click.option("--lang", type=click.Choice(["en", "fr"]),
-                     help="Language of human reports (default: SONDIER_LANG, else the locale; DPO report and "
-                          "badge: French)."),
+                     help=N_("Exit code when findings are reported.")),
+        click.option("--color/--no-color", default=None, help=N_("Force or disable colours.")),
+        click.option("--quiet", "-q", is_flag=True, help=N_("No progress bar, no report on stdout when clean.")),
         click.option("--report-authors", is_flag=True,
-                     help="Name commit authors in the DPO report (html, dpo-json); left out by default."),
+                     help=N_("Name commit authors in the DPO report (html, dpo-json); left out by default.")),
     ]
     for option in reversed(options):
         func = option(func)
@@ -117,13 +117,14 @@ def parse_reports(formats: Sequence[str], output: Path | None, reports: Sequence
 
     targets: list[tuple[str, Path | None]] = []
     if formats and output is not None and len(formats) > 1:
-        raise ConfigError("--output takes one --format; use --report FORMAT=PATH for more reports")
+        raise ConfigError(_("--output takes one --format; use --report FORMAT=PATH for more reports"))
     for name in formats or (["text"] if not reports or output else []):
         targets.append((name, output))
     for spec in reports:
         name, sep, path = spec.partition("=")
         if not sep or not path or name not in FORMAT_NAMES:
-            raise ConfigError(f"--report {spec!r}: expected FORMAT=PATH with FORMAT in {FORMAT_NAMES}")
+            raise ConfigError(_("--report {spec!r}: expected FORMAT=PATH with FORMAT in {formats}").format(
+                spec=spec, formats=FORMAT_NAMES))
         targets.append((name, None if path == "-" else Path(path)))  # FORMAT=- is stdout
     return targets
 
@@ -149,7 +150,9 @@ def write_reports(result: Any, targets: list[tuple[str, Path | None]], options: 
 
 def report_extra(opts: dict[str, Any]) -> dict[str, object]:
     """ReportOptions.extra from the shared report options."""
-    return {"lang": opts.get("lang"), "report_authors": bool(opts.get("report_authors"))}
+    from sondier.i18n import explicit_language
+
+    return {"lang": opts.get("lang") or explicit_language(), "report_authors": bool(opts.get("report_authors"))}
 
 
 def write_failed_grades(error: SondierError, targets: list[tuple[str, Path | None]], options: Any) -> None:
@@ -184,6 +187,6 @@ def run_scan(config: Any, targets: tuple[str, ...], staged: bool, diff_range: st
     if targets == ("-",):
         return pipeline.scan_stdin(config)
     if "-" in targets:
-        raise click.UsageError("'-' (stdin) cannot be combined with paths")
+        raise click.UsageError(_("'-' (stdin) cannot be combined with paths"))
     paths = [Path(t) for t in targets] or [Path(".")]
     return pipeline.scan_paths(paths, config, progress)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sondier.errors import ConfigError
+from sondier.i18n import _
 
 CONFIG_FILES = (".sondier.yml", ".sondier.yaml")
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
@@ -82,20 +83,22 @@ def parse_size(value: Any, where: str) -> int:
         return value
     match = _SIZE.match(str(value)) if isinstance(value, str) else None
     if not match:
-        raise ConfigError(f"{where}: expected a size such as 10MB or 1048576, got {value!r}")
+        raise ConfigError(_("{where}: expected a size such as 10MB or 1048576, got {value!r}").format(
+            where=where, value=value))
     unit = (match.group(2) or "").lower()[:1]
     size = float(match.group(1)) * _UNITS[unit]
     if not 0 < size < 2**63:  # "9" * 400 parses as inf: refuse it rather than crash
-        raise ConfigError(f"{where}: size out of range: {value!r}")
+        raise ConfigError(_("{where}: size out of range: {value!r}").format(where=where, value=value))
     return int(size)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     if isinstance(value, bool) and kind in (int, float, (int, float)):
-        raise ConfigError(f"{where}: expected a number, got {value!r}")
+        raise ConfigError(_("{where}: expected a number, got {value!r}").format(where=where, value=value))
     if not isinstance(value, kind):
         name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}: expected {name}, got {type(value).__name__}")
+        raise ConfigError(_("{where}: expected {name}, got {kind}").format(
+            where=where, name=name, kind=type(value).__name__))
     return value
 
 
@@ -109,7 +112,8 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
     for key in data:
         if key not in allowed:
-            raise ConfigError(f"{where}: unknown key '{key}' (expected one of {sorted(allowed)})")
+            raise ConfigError(_("{where}: unknown key '{key}' (expected one of {allowed})").format(
+                where=where, key=key, allowed=sorted(allowed)))
 
 
 def _regexes(values: tuple[str, ...], where: str) -> tuple[str, ...]:
@@ -119,7 +123,8 @@ def _regexes(values: tuple[str, ...], where: str) -> tuple[str, ...]:
         try:
             regex.compile(pattern)
         except (regex.error, ValueError, OverflowError, RecursionError) as exc:
-            raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+            raise ConfigError(_("{where}: invalid regular expression {pattern!r}: {exc}").format(
+                where=where, pattern=pattern, exc=exc)) from None
     return values
 
 
@@ -183,17 +188,17 @@ def from_mapping(data: Any, source: Path, root: Path) -> Config:
     if "min-confidence" in data:
         value = float(_expect(data["min-confidence"], (int, float), f"{where}: min-confidence"))
         if not 0 <= value <= 1:
-            raise ConfigError(f"{where}: min-confidence: must be between 0 and 1")
+            raise ConfigError(_("{where}: min-confidence: must be between 0 and 1").format(where=where))
         values["min_confidence"] = value
     if "jobs" in data:
         values["jobs"] = _expect(data["jobs"], int, f"{where}: jobs")
         if not 0 <= values["jobs"] <= 1024:  # a committed config must not fork-bomb the CI runner
-            raise ConfigError(f"{where}: jobs: must be between 0 (all cores) and 1024")
+            raise ConfigError(_("{where}: jobs: must be between 0 (all cores) and 1024").format(where=where))
     if "regex-timeout" in data:
         values["regex_timeout"] = float(_expect(data["regex-timeout"], (int, float), f"{where}: regex-timeout"))
         # 0, negative, nan or inf would disable the limit: a catastrophic user regex would hang.
         if not 0 < values["regex_timeout"] <= 3600:
-            raise ConfigError(f"{where}: regex-timeout: must be a number of seconds in (0, 3600]")
+            raise ConfigError(_("{where}: regex-timeout: must be a number of seconds in (0, 3600]").format(where=where))
     for key, attr in (("follow-symlinks", "follow_symlinks"), ("inline-ignore", "inline_ignore"), ("decode", "decode")):
         if key in data:
             values[attr] = _expect(data[key], bool, f"{where}: {key}")
@@ -228,13 +233,14 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+        raise ConfigError(_("{path}: cannot read configuration: {exc}").format(path=path, exc=exc.strerror)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: configuration is not UTF-8 text") from None
+        raise ConfigError(_("{path}: configuration is not UTF-8 text").format(path=path)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+        raise ConfigError(_("{path}: invalid YAML: {exc}").format(path=path, exc=exc)) from None
     except (ValueError, RecursionError) as exc:  # yaml's constructors: `2001-13-45`, deep nesting
-        raise ConfigError(f"{path}: invalid YAML value: {type(exc).__name__}: {exc}") from None
+        raise ConfigError(_("{path}: invalid YAML value: {kind}: {exc}").format(
+            path=path, kind=type(exc).__name__, exc=exc)) from None
 
 
 def _read_pyproject(path: Path) -> Any:
@@ -245,12 +251,12 @@ def _read_pyproject(path: Path) -> Any:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(_("{path}: cannot read: {exc}").format(path=path, exc=exc.strerror)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(_("{path}: invalid TOML: {exc}").format(path=path, exc=exc)) from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
-        raise ConfigError(f"{path}: [tool] must be a table, got {type(tool).__name__}")
+        raise ConfigError(_("{path}: [tool] must be a table, got {kind}").format(path=path, kind=type(tool).__name__))
     return tool.get("sondier")
 
 
@@ -265,7 +271,7 @@ def load(root: Path, explicit: Path | None = None) -> Config:
     """Read the configuration for a scan rooted at ``root``."""
     if explicit is not None:
         if not explicit.is_file():
-            raise ConfigError(f"{explicit}: configuration file not found")
+            raise ConfigError(_("{explicit}: configuration file not found").format(explicit=explicit))
         data = _read_pyproject(explicit) if explicit.name == "pyproject.toml" else _read_yaml(explicit)
         return from_mapping(data, explicit, root)
     found = find_config(root)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sondier.i18n import _
+
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -26,10 +28,10 @@ class RuleError(ConfigError):
     def __init__(self, path: str, rule_id: str | None, field: str | None, problem: str) -> None:
         where = path
         if rule_id:
-            where += f": rule '{rule_id}'"
+            where += _(": rule '{rule_id}'").format(rule_id=rule_id)
         if field:
-            where += f": field '{field}'"
-        super().__init__(f"{where}: {problem}")
+            where += _(": field '{field}'").format(field=field)
+        super().__init__(_("{where}: {problem}").format(where=where, problem=problem))
         self.path = path
         self.rule_id = rule_id
         self.field = field

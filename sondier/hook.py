@@ -16,8 +16,9 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from sondier.errors import EXIT_FINDINGS
+from sondier.i18n import N_, _
 
-BLOCKED_HINT = (
+BLOCKED_HINT = N_(
     "sondier: blocked. Remove the values above (they are shown redacted), or, for a false positive, "
     "add `sondier:ignore` on the line or a baseline entry; `git commit --no-verify` skips every hook."
 )
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         run()
     except SystemExit as done:
         if done.code == EXIT_FINDINGS:
-            print(BLOCKED_HINT, file=sys.stderr)
+            print(_(BLOCKED_HINT), file=sys.stderr)
         raise
 
 

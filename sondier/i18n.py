@@ -59,3 +59,57 @@ def translations(language: str) -> gettext.NullTranslations:
 
 def gettext_for(language: str) -> Callable[[str], str]:
     return translations(language).gettext
+
+
+# The language of this process: set once by the command line (`activate`) before any text is
+# produced, so that modules call `_()` where they build a message, not at import time.
+_active_language = DEFAULT_LANGUAGE
+
+
+_explicit_language: str | None = None
+
+
+def choose_explicitly(language: str) -> None:
+    """Remember a language the user asked for (--lang): reports with their own default (the DPO
+    report is French unless told otherwise) follow an explicit choice, not the locale."""
+    global _explicit_language
+    _explicit_language = language if language in LANGUAGES else None
+
+
+def explicit_language() -> str | None:
+    return _explicit_language
+
+
+def activate(language: str) -> None:
+    global _active_language
+    _active_language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def active_language() -> str:
+    return _active_language
+
+
+def _(message: str) -> str:
+    """``message`` (the English source text, a catalog msgid) in the active language."""
+    return translations(_active_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(_active_language).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a text for extraction whose translation happens later (click help strings)."""
+    return message
+
+
+def language_from_argv(argv: list[str]) -> str | None:
+    """The value of `--lang` in raw arguments: help pages are built before click parses them."""
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--lang="):
+            return argument.partition("=")[2]
+    return None

@@ -15,7 +15,7 @@ KEYWORDS = {"_": None, "gettext": None, "N_": None, "translate": None}
 
 
 def source_msgids() -> set[str]:
-    """What babel.cfg extracts: the Python modules and the Jinja2 templates of the report domain."""
+    """What babel-report.cfg extracts: the Python modules and the Jinja2 templates of the report domain."""
     method_map = [("sondier/grade.py", "python"), ("sondier/reporters/grade_report.py", "python"),
                   ("sondier/reporters/dpo.py", "python"), ("sondier/templates/**.j2", "jinja2")]
     options = {"sondier/templates/**.j2": {"extensions": "jinja2.ext.i18n"}}

@@ -27,7 +27,7 @@ from sondier.reporters.common import (
     scrub,
 )
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"  # vendored, see tests/schemas/README.md
 CI_FORMATS = ("sarif", "gitlab", "codequality", "junit", "github")
 ALL_FORMATS = (*CI_FORMATS, "markdown")
 # Non-reserved domains so the e-mail rule does not treat them as test data; no real person.

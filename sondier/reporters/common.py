@@ -196,3 +196,17 @@ def commit_properties(finding: Finding) -> dict[str, str]:
     if finding.commit.date:
         props["date"] = finding.commit.date
     return props
+
+
+def localized_rule_names(result: ScanResult, language: str) -> dict[str, str]:
+    """Rule id -> the rule's name in ``language`` (human reports; machine formats keep English)."""
+    return {rule.id: rule.localized(language)[0] for rule in result.rules}
+
+
+def severity_label(severity: str) -> str:
+    """A severity as a reader sees it; the machine value stays the English key."""
+    from sondier.i18n import N_, _
+
+    labels = {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
+              "info": N_("info")}
+    return _(labels[severity]) if severity in labels else severity

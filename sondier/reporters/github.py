@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from sondier.i18n import _, active_language
 from sondier.reporters import ReportOptions
-from sondier.reporters.common import by_severity, repo_relative
+from sondier.reporters.common import by_severity, localized_rule_names, repo_relative, severity_label
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -35,11 +36,12 @@ def command(name: str, message: str, **properties: str | int) -> str:
     return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
 
 
-def _annotation(finding: Finding, root: str) -> str:
-    name = finding.rule_name or finding.rule_id
-    message = f"{name}: {finding.redacted} (confidence {finding.confidence:.2f})"
+def _annotation(finding: Finding, root: str, names: dict[str, str]) -> str:
+    name = names.get(finding.rule_id) or finding.rule_name or finding.rule_id
+    message = _("{name}: {value} (confidence {confidence})").format(
+        name=name, value=finding.redacted, confidence=f"{finding.confidence:.2f}")
     if finding.commit is not None:
-        message += f", commit {finding.commit.sha[:12]}"
+        message += _(", commit {sha}").format(sha=finding.commit.sha[:12])
     properties: dict[str, str | int] = {
         "file": repo_relative(finding.path, root),
         "line": finding.line,
@@ -48,21 +50,24 @@ def _annotation(finding: Finding, root: str) -> str:
     if finding.end_line <= finding.line:  # GitHub ignores columns on multi-line annotations
         properties["col"] = finding.column
         properties["endColumn"] = finding.end_column
-    properties["title"] = f"Sondier {finding.severity}: {finding.rule_id}"
+    properties["title"] = _("Sondier {severity}: {rule}").format(severity=severity_label(finding.severity),
+                                                                 rule=finding.rule_id)
     return command(COMMAND.get(finding.severity, "warning"), message, **properties)
 
 
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     limit = max(int(options.extra.get("github_max_annotations", DEFAULT_MAX_ANNOTATIONS)), 0)  # type: ignore[call-overload]
     ordered = by_severity(result.findings)
+    names = localized_rule_names(result, active_language())
     for finding in ordered[:limit]:
-        stream.write(_annotation(finding, options.root) + "\n")
+        stream.write(_annotation(finding, options.root, names) + "\n")
     hidden = len(ordered) - min(limit, len(ordered))
     if hidden:
-        stream.write(command("notice", f"{hidden} more finding(s) not annotated; see the job summary or the "
-                                       "SARIF report for the full list", title="Sondier") + "\n")
+        notice = _("{count} more finding(s) not annotated; see the job summary or the SARIF report for the "
+                   "full list").format(count=hidden)
+        stream.write(command("notice", notice, title="Sondier") + "\n")
     for error in result.errors:
-        stream.write(command("error", error, title="Sondier scan error") + "\n")
+        stream.write(command("error", error, title=_("Sondier scan error")) + "\n")
     if result.errors:
-        stream.write(command("error", "The scan is incomplete: the result does not cover everything.",
-                             title="Sondier scan error") + "\n")
+        stream.write(command("error", _("The scan is incomplete: the result does not cover everything."),
+                             title=_("Sondier scan error")) + "\n")

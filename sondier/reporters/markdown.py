@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
+from sondier.i18n import _, active_language
 from sondier.reporters import ReportOptions
-from sondier.reporters.common import by_severity, repo_relative, rule_infos, severity_rank, shown_value
+from sondier.reporters.common import (
+    by_severity,
+    localized_rule_names,
+    repo_relative,
+    rule_infos,
+    severity_label,
+    severity_rank,
+    shown_value,
+)
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -49,26 +58,28 @@ def _headline(result: ScanResult) -> list[str]:
     files = len({f.path for f in findings})
     if findings:
         counts = Counter(f.severity for f in findings)
-        parts = ", ".join(f"{counts[s]} {s}" for s in sorted(counts, key=severity_rank))
-        head = f"**{len(findings)} finding(s)** in {files} file(s) ({parts})."
+        parts = ", ".join(f"{counts[s]} {severity_label(s)}" for s in sorted(counts, key=severity_rank))
+        head = _("**{count} finding(s)** in {files} file(s)").format(count=len(findings), files=files) + f" ({parts})."
     else:
-        head = "**No finding.**"
-    details = f"{result.files_scanned} file(s) scanned, {len(result.rules)} rule(s)"
+        head = "**" + _("No finding.") + "**"
+    details = _("{files} file(s) scanned, {rules} rule(s)").format(files=result.files_scanned,
+                                                                    rules=len(result.rules))
     if result.suppressed:
-        details += f", {len(result.suppressed)} suppressed"
+        details += ", " + _("{count} suppressed").format(count=len(result.suppressed))
     if result.below_threshold:
-        details += f", {result.below_threshold} below the confidence threshold"
-    lines = ["## Sondier scan", "", head, f"{details}."]
+        details += ", " + _("{count} below the confidence threshold").format(count=result.below_threshold)
+    lines = ["## " + _("Sondier scan"), "", head, f"{details}."]
     if result.annotated:
         from sondier.verdict import count_by_verdict
 
         counts = count_by_verdict((result.findings, result.annotated))
-        lines.append("By verdict: " + ", ".join(f"{v} {n}" for v, n in counts.items())
-                     + f" ({len(result.annotated)} not failing).")
+        lines.append(_("By verdict: {counts} ({annotated} not failing).").format(
+            counts=", ".join(f"{v} {n}" for v, n in counts.items()), annotated=len(result.annotated)))
     scanned = result.extra.get("scanned_range")  # set by `sondier ci`
     if scanned:
         reason = result.extra.get("scan_reason")
-        lines.append(f"Scanned: {escape(str(scanned))}" + (f" ({escape(str(reason))})" if reason else "") + ".")
+        lines.append(_("Scanned: {range}").format(range=escape(str(scanned)))
+                     + (f" ({escape(str(reason))})" if reason else "") + ".")
     return [*lines, ""]
 
 
@@ -94,10 +105,11 @@ def _grade(result: ScanResult, options: ReportOptions) -> list[str]:
 def _errors(result: ScanResult) -> list[str]:
     if not result.errors:
         return []
-    lines = ["> [!WARNING]", "> **The scan is incomplete**: the result above does not cover everything.", ">"]
+    lines = ["> [!WARNING]", "> " + _("**The scan is incomplete**: the result above does not cover everything."), ">"]
     lines += [f"> - {escape(error)}" for error in result.errors[:50]]
     if len(result.errors) > 50:
-        lines.append(f"> - … and {len(result.errors) - 50} more error(s)")
+        more = len(result.errors) - 50
+        lines.append("> - " + _("… and {count} more error(s)").format(count=more))
     return [*lines, ""]
 
 
@@ -105,12 +117,13 @@ def _by_rule(result: ScanResult) -> list[str]:
     if not result.findings:
         return []
     names = {info.id: info.name for info in rule_infos(result, result.findings)}
+    names.update(localized_rule_names(result, active_language()))
     counts = Counter((f.rule_id, f.severity) for f in result.findings)
-    lines = ["### By rule", "", "| Rule | Name | Severity | Count |", "| --- | --- | --- | ---: |"]
+    lines = ["### " + _("By rule"), "", _("| Rule | Name | Severity | Count |"), "| --- | --- | --- | ---: |"]
     ordered = sorted(counts.items(), key=lambda kv: (severity_rank(kv[0][1]), -kv[1], kv[0][0]))
     for (rule_id, severity), count in ordered:
         name = names.get(rule_id, rule_id)
-        lines.append(f"| {escape(rule_id)} | {escape(name)} | {escape(severity)} | {count} |")
+        lines.append(f"| {escape(rule_id)} | {escape(name)} | {escape(severity_label(severity))} | {count} |")
     return [*lines, ""]
 
 
@@ -118,7 +131,8 @@ def _row(finding: Finding, options: ReportOptions) -> str:
     where = f"{repo_relative(finding.path, options.root)}:{finding.line}"
     commit = finding.commit.sha[:12] if finding.commit else ""
     value = shown_value(finding, options.show_values)
-    return (f"| {escape(where)} | {escape(finding.rule_id)} | {escape(finding.severity)} | {escape(value)} "
+    severity = severity_label(finding.severity)
+    return (f"| {escape(where)} | {escape(finding.rule_id)} | {escape(severity)} | {escape(value)} "
             f"| {finding.confidence:.2f} | {escape(commit)} |")
 
 
@@ -126,7 +140,7 @@ def _findings(result: ScanResult, options: ReportOptions, used: int) -> list[str
     if not result.findings:
         return []
     limit = max(int(options.extra.get("markdown_max_findings", DEFAULT_MAX_FINDINGS)), 0)  # type: ignore[call-overload]
-    lines = ["### Findings", "", "| Location | Rule | Severity | Value | Confidence | Commit |",
+    lines = ["### " + _("Findings"), "", _("| Location | Rule | Severity | Value | Confidence | Commit |"),
              "| --- | --- | --- | --- | ---: | --- |"]
     used += sum(len(line.encode()) + 1 for line in lines)
     ordered = by_severity(result.findings)
@@ -141,9 +155,9 @@ def _findings(result: ScanResult, options: ReportOptions, used: int) -> list[str
         shown += 1
     if shown < len(ordered):
         left = len(ordered) - shown
-        lines += ["", f"… {left} more finding(s) not shown here: see the SARIF or JSON report."]
+        lines += ["", _("… {count} more finding(s) not shown here: see the SARIF or JSON report.").format(count=left)]
     if not options.show_values:
-        lines += ["", "Values are redacted."]
+        lines += ["", _("Values are redacted.")]
     return [*lines, ""]
 
 

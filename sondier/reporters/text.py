@@ -6,7 +6,9 @@ from collections import Counter
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
+from sondier.i18n import _, active_language
 from sondier.reporters import ReportOptions
+from sondier.reporters.common import localized_rule_names, severity_label
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -32,14 +34,17 @@ def _finding_line(finding: Finding, options: ReportOptions) -> str:
     commit = f" [dim]{finding.commit.sha[:10]}[/dim]" if finding.commit else ""
     reasons = finding.reasons[1:] if "export" in finding.extra else finding.reasons
     why = f" [dim]({escape('; '.join(reasons))})[/dim]" if reasons else ""
-    suppressed = f" [dim]suppressed by {finding.suppressed_by}[/dim]" if finding.suppressed_by else ""
+    suppressed = (" [dim]" + _("suppressed by {reason}").format(reason=escape(finding.suppressed_by)) + "[/dim]"
+                  if finding.suppressed_by else "")
     verdict = ""
     if not finding.actionable:
         because = f": {escape('; '.join(finding.verdict_reasons))}" if finding.verdict_reasons else ""
         verdict = f" [magenta]\\[{finding.verdict}{because}][/magenta]"
     return (
-        f"  [bold]{where:>9}[/bold]  [{style}]{finding.severity:<8}[/{style}] {escape(finding.rule_id):<24} "
-        f"{escape(shown)}  [dim]confidence {finding.confidence:.2f}[/dim]{commit}{why}{verdict}{suppressed}"
+        f"  [bold]{where:>9}[/bold]  [{style}]{severity_label(finding.severity):<8}[/{style}] "
+        f"{escape(finding.rule_id):<24} {escape(shown)}  [dim]"
+        + _("confidence {value}").format(value=f"{finding.confidence:.2f}")
+        + f"[/dim]{commit}{why}{verdict}{suppressed}"
     )
 
 
@@ -54,33 +59,38 @@ def _group(console, findings: list[Finding], options: ReportOptions) -> None:  #
 
 
 def _summary(console, result: ScanResult) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
     from rich.table import Table
 
     counts = Counter(f.rule_id for f in result.findings)
     severity = {f.rule_id: f.severity for f in result.findings}
     if counts:
-        table = Table(title="Findings by rule", title_justify="left")
-        table.add_column("rule")
-        table.add_column("severity")
-        table.add_column("count", justify="right")
+        names = localized_rule_names(result, active_language())
+        table = Table(title=_("Findings by rule"), title_justify="left")
+        table.add_column(_("rule"))
+        table.add_column(_("name"))
+        table.add_column(_("severity"))
+        table.add_column(_("count"), justify="right")
         for rule_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            table.add_row(rule_id, severity[rule_id], str(count))
+            table.add_row(rule_id, names.get(rule_id, rule_id), severity_label(severity[rule_id]), str(count))
         console.print(table)
     files = len({f.path for f in result.findings})
     parts = [
-        f"{len(result.findings)} finding(s) in {files} file(s)",
-        f"{result.files_scanned} file(s) scanned, {result.bytes_scanned / 1e6:.1f} MB in {result.duration:.2f}s",
+        _("{count} finding(s) in {files} file(s)").format(count=len(result.findings), files=files),
+        _("{files} file(s) scanned, {size} MB in {seconds}s").format(
+            files=result.files_scanned, size=f"{result.bytes_scanned / 1e6:.1f}", seconds=f"{result.duration:.2f}"),
     ]
     if result.suppressed:
-        parts.append(f"{len(result.suppressed)} suppressed")
+        parts.append(_("{count} suppressed").format(count=len(result.suppressed)))
     if result.below_threshold:
-        parts.append(f"{result.below_threshold} below the confidence threshold")
+        parts.append(_("{count} below the confidence threshold").format(count=result.below_threshold))
     console.print(", ".join(parts))
     _verdict_line(console, result)
     for error in result.errors:
-        console.print(f"[bold red]scan error:[/bold red] {error}", markup=True)
+        console.print("[bold red]" + _("scan error:") + f"[/bold red] {escape(str(error))}", markup=True)
     if result.errors:
-        console.print("[bold red]The scan is incomplete: the result above does not cover everything.[/bold red]")
+        incomplete = _("The scan is incomplete: the result above does not cover everything.")
+        console.print(f"[bold red]{incomplete}[/bold red]")
 
 
 def _verdict_line(console, result: ScanResult) -> None:  # type: ignore[no-untyped-def]
@@ -101,6 +111,6 @@ def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
         console.print("[bold]Not failing (annotated with their verdict)[/bold]")
         _group(console, result.annotated, options)
     if options.show_suppressed and result.suppressed:
-        console.print("[bold]Suppressed[/bold]")
+        console.print("[bold]" + _("Suppressed") + "[/bold]")
         _group(console, result.suppressed, options)
     _summary(console, result)

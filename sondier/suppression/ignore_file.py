@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sondier.errors import ConfigError
 from sondier.findings import Finding
 from sondier.fingerprints import is_fingerprint, is_legacy, legacy_fingerprint, rule_of
+from sondier.i18n import _
 from sondier.sources.files import matches_any
 from sondier.suppression import display_path
 
@@ -93,41 +94,43 @@ def parse_line(text: str, source: str, number: int) -> IgnoreEntry | None:
     try:
         tokens = shlex.split(text, comments=True, posix=True)
     except ValueError as exc:
-        raise ConfigError(f"{where}: cannot parse entry: {exc}") from None
+        raise ConfigError(_("{where}: cannot parse entry: {exc}").format(where=where, exc=exc)) from None
     if not tokens:
         return None
     fields: dict[str, str] = {}
     for token in tokens:
         key, sep, value = token.partition("=")
         if not sep:
-            raise ConfigError(f"{where}: expected KEY=VALUE ({', '.join(KEYS)}), got {_quoted(token)}")
+            raise ConfigError(_("{where}: expected KEY=VALUE ({keys}), got {token}").format(
+                where=where, keys=', '.join(KEYS), token=_quoted(token)))
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key {_quoted(key)} (expected one of {', '.join(KEYS)})")
+            raise ConfigError(_("{where}: unknown key {key} (expected one of {keys})").format(
+                where=where, key=_quoted(key), keys=', '.join(KEYS)))
         if key in fields:
-            raise ConfigError(f"{where}: {key!r} is given twice")
+            raise ConfigError(_("{where}: {key!r} is given twice").format(where=where, key=key))
         if not value.strip():
-            raise ConfigError(f"{where}: {key!r} is empty")
+            raise ConfigError(_("{where}: {key!r} is empty").format(where=where, key=key))
         fields[key] = value.strip()
     return _entry(fields, where, source, number)
 
 
 def _entry(fields: dict[str, str], where: str, source: str, number: int) -> IgnoreEntry:
     if "reason" not in fields:
-        raise ConfigError(f'{where}: every entry needs a reason (add reason="why this is acceptable")')
+        raise ConfigError(_('{where}: every entry needs a reason (add reason="why this is acceptable")').format(
+            where=where))
     if not any(k in fields for k in SELECTORS):
-        raise ConfigError(f"{where}: an entry needs at least one of fingerprint=, rule=, path=")
+        raise ConfigError(_("{where}: an entry needs at least one of fingerprint=, rule=, path=").format(
+            where=where))
     fingerprint = fields.get("fingerprint")
     if fingerprint is not None:
         if not is_fingerprint(fingerprint):
-            raise ConfigError(
-                f"{where}: fingerprint= is not a fingerprint (copy it from a report: RULE-ID:v2-xxxxx; never the value)"
-            )
+            raise ConfigError(_(
+                "{where}: fingerprint= is not a fingerprint (copy it from a report: RULE-ID:v2-xxxxx; never the value)"
+            ).format(where=where))
         rule = fields.get("rule")
         if rule is not None and rule not in ("pii", "secret") and not fingerprint.startswith(f"{rule}:"):
-            raise ConfigError(
-                f"{where}: fingerprint {fingerprint} belongs to rule {fingerprint.rpartition(':')[0]!r}, "
-                f"not {_quoted(rule)}"
-            )
+            raise ConfigError(_("{where}: fingerprint {fingerprint} belongs to rule {owner!r}, not {rule}").format(
+                where=where, fingerprint=fingerprint, owner=fingerprint.rpartition(":")[0], rule=_quoted(rule)))
     return IgnoreEntry(
         source=source,
         line=number,
@@ -143,11 +146,12 @@ def load(path: Path) -> list[IgnoreEntry]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{display_path(path)}: ignore file not found") from None
+        raise ConfigError(_("{path}: ignore file not found").format(path=display_path(path))) from None
     except OSError as exc:
-        raise ConfigError(f"{display_path(path)}: cannot read ignore file: {exc.strerror or exc}") from None
+        raise ConfigError(_("{path}: cannot read ignore file: {exc}").format(
+            path=display_path(path), exc=exc.strerror or exc)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{display_path(path)}: ignore file is not UTF-8 text") from None
+        raise ConfigError(_("{path}: ignore file is not UTF-8 text").format(path=display_path(path))) from None
     entries = []
     source = display_path(path)
     for number, line in enumerate(text.splitlines(), start=1):

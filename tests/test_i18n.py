@@ -1,0 +1,298 @@
+"""Two languages: language resolution, complete and current catalogs, French typography, and the
+command line in both languages with machine formats that never change with the language."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from conftest import REPO_ROOT, run_sondier
+from test_reporters_common import planted_values, write_planted
+
+from sondier import i18n
+from sondier.rules import load_rules
+
+MESSAGES = REPO_ROOT / "sondier" / "locale" / "fr" / "LC_MESSAGES"
+CATALOGS = sorted(MESSAGES.glob("*.po"))
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+RULE_FIELDS = ("name", "description", "remediation")
+# A locale that says nothing: each test sets only the variables it is about.
+NO_LOCALE = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "", "LANGUAGE": "", "SONDIER_LANG": ""}
+
+
+def _read_catalog(path: Path):  # type: ignore[no-untyped-def]
+    with open(path, "rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+def _french_catalog_texts() -> list[tuple[str, str]]:
+    texts = []
+    for path in CATALOGS:
+        for message in _read_catalog(path):
+            if message.id:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                texts += [(f"{path.name}: {message.id!r}", s) for s in strings]
+    return texts
+
+
+def _french_rule_texts() -> list[tuple[str, str]]:
+    texts = []
+    for rule in load_rules():
+        name, description, remediation = rule.localized("fr")
+        texts += [(f"{rule.id}.{field}", text) for field, text in
+                  zip(RULE_FIELDS, (name, description, remediation), strict=True)]
+    return texts
+
+
+# ------------------------------------------------------------------------- language choice
+
+
+@pytest.mark.parametrize(("explicit", "env", "expected"), [
+    ("fr", {"SONDIER_LANG": "en", "LANG": "en_US.UTF-8"}, "fr"),
+    (None, {"SONDIER_LANG": "fr", "LANG": "en_US.UTF-8"}, "fr"),
+    (None, {"SONDIER_LANG": "de", "LANG": "fr_FR.UTF-8"}, "fr"),  # an unknown choice falls through
+    (None, {"LC_ALL": "fr_CA.UTF-8", "LANG": "en_GB.UTF-8"}, "fr"),
+    (None, {"LC_ALL": "C.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),  # the first variable set wins
+    (None, {"LC_MESSAGES": "fr_BE", "LANG": "C"}, "fr"),
+    (None, {"LANG": "de_DE.UTF-8"}, "en"),
+    (None, {}, "en"),
+])
+def test_language_resolution(explicit: str | None, env: dict[str, str], expected: str) -> None:
+    assert i18n.resolve_language(explicit, env) == expected
+
+
+def test_lang_is_read_from_raw_arguments() -> None:
+    assert i18n.language_from_argv(["scan", "--lang", "fr", "."]) == "fr"
+    assert i18n.language_from_argv(["--lang=en", "rules"]) == "en"
+    assert i18n.language_from_argv(["scan", "--", "--lang", "fr"]) is None
+
+
+# ------------------------------------------------------------------------- catalogs
+
+
+def test_there_is_a_sondier_catalog() -> None:
+    assert MESSAGES / "sondier.po" in CATALOGS
+    assert "sondier" in i18n.domains()
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+def test_every_entry_is_translated_and_not_fuzzy(path: Path) -> None:
+    catalog = _read_catalog(path)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            problems.append(f"untranslated: {message.id!r}")
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def _entries(catalog) -> dict[object, object]:  # type: ignore[no-untyped-def]
+    frozen = lambda value: value if isinstance(value, str) else tuple(value)  # noqa: E731
+    return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+def test_compiled_catalog_matches_its_source(path: Path) -> None:
+    compiled = path.with_suffix(".mo")
+    assert compiled.is_file(), f"{compiled.name} is missing: run scripts/update_catalog.py"
+    expected = io.BytesIO()
+    write_mo(expected, _read_catalog(path))
+    with open(compiled, "rb") as handle:
+        shipped = read_mo(handle)
+    fresh = read_mo(io.BytesIO(expected.getvalue()))
+    assert _entries(shipped) == _entries(fresh), f"{compiled.name} is older than {path.name}: run update_catalog.py"
+
+
+def test_sondier_catalog_matches_the_source() -> None:
+    """Every text the code marks is in the catalog, and the catalog holds nothing the code lost."""
+    extracted = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(REPO_ROOT / "sondier"), method_map=[("**.py", "python")], keywords=KEYWORDS,
+            comment_tags=()):
+        extracted.add(message if isinstance(message, str) else tuple(message))
+    in_catalog = {m.id if isinstance(m.id, str) else tuple(m.id) for m in _read_catalog(MESSAGES / "sondier.po")
+                  if m.id}
+    assert not extracted - in_catalog, f"not in sondier.po (run scripts/update_catalog.py): {extracted - in_catalog}"
+    assert not in_catalog - extracted, f"obsolete in sondier.po: {in_catalog - extracted}"
+
+
+def test_translations_chain_every_domain() -> None:
+    french = i18n.translations("fr")
+    assert french.gettext("Usage:") != "Usage:"
+    assert isinstance(french, gettext.GNUTranslations)
+    assert i18n.translations("en").gettext("Usage:") == "Usage:"
+
+
+# ------------------------------------------------------------------------- rule texts
+
+
+def test_every_rule_has_french_and_english_texts() -> None:
+    missing = []
+    for rule in load_rules():
+        languages = {lang for lang, *_ in rule.translations}
+        if languages != {"en", "fr"}:
+            missing.append(f"{rule.id} ({rule.source}): {sorted(languages) or 'English string only'}")
+    assert not missing, "rules without {fr, en} texts: " + "; ".join(missing)
+
+
+def test_english_texts_are_the_rule_defaults() -> None:
+    for rule in load_rules():
+        assert rule.localized("en") == (rule.name, rule.description, rule.remediation)
+
+
+# ------------------------------------------------------------------------- French typography
+
+_CODE = re.compile(r"`[^`]*`")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z]+\)s")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+")
+_SPACES = "\u00a0\u202f"
+
+
+def typography_problems(text: str) -> list[str]:
+    """The rules of French typography that readers notice, on prose (code spans, placeholders
+    and URLs are not prose): a non-breaking space before : ; ? ! and inside « », and French
+    quotes rather than ASCII double quotes."""
+    prose = _URL.sub("", _PLACEHOLDER.sub("x", _CODE.sub("", text)))
+    problems = []
+    for match in re.finditer(r"[:;?!](?=\s|$|[)»])", prose):
+        before = prose[match.start() - 1] if match.start() else ""
+        if before not in _SPACES:
+            context = prose[max(0, match.start() - 20):match.end()]
+            problems.append(f"no non-breaking space before {match.group()!r} in …{context}")
+    for match in re.finditer("«(?!\u00a0|\u202f)|(?<![\u00a0\u202f])»", prose):
+        problems.append(f"no non-breaking space inside « » at …{prose[max(0, match.start() - 20):match.end() + 20]}")
+    if '"' in prose:
+        problems.append("ASCII double quote (use « … »)")
+    return problems
+
+
+def test_typography_check_catches_mistakes() -> None:
+    assert typography_problems("Erreur : x") and typography_problems("Quoi ?") and typography_problems('le "nom"')
+    assert typography_problems("«\u00a0bien »")
+    assert not typography_problems("Erreur\u00a0: `a: b` {where}:{line} https://x.fr/a?b «\u00a0bien\u00a0» !x")
+
+
+def test_french_catalogs_follow_french_typography() -> None:
+    problems = [f"{where}: {p}" for where, text in _french_catalog_texts() for p in typography_problems(text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_french_rule_texts_follow_french_typography() -> None:
+    problems = [f"{where}: {p}" for where, text in _french_rule_texts() for p in typography_problems(text)]
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------------- the CLI in both languages
+
+
+def _env(**values: str) -> dict[str, str]:
+    return {**NO_LOCALE, **values}
+
+
+@pytest.mark.parametrize(("args", "env", "french"), [
+    (["--help"], _env(LANG="fr_FR.UTF-8"), True),
+    (["--help"], _env(LANG="C.UTF-8"), False),
+    (["scan", "--help"], _env(LANG="fr_FR.UTF-8"), True),
+    (["--lang", "fr", "scan", "--help"], _env(LANG="C.UTF-8"), True),
+    (["scan", "--help", "--lang", "fr"], _env(LANG="C.UTF-8"), True),
+    (["--lang", "en", "--help"], _env(LANG="fr_FR.UTF-8"), False),
+    (["ci", "--help"], _env(LANG="C.UTF-8", SONDIER_LANG="fr"), True),
+])
+def test_help_in_the_chosen_language(args: list[str], env: dict[str, str], french: bool) -> None:
+    done = run_sondier(args, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Utilisation\u00a0:" if french else "Usage:")
+    assert ("Afficher ce message et quitter." in done.stdout) is french
+
+
+def test_errors_in_french_keep_their_exit_code(tmp_path: Path) -> None:
+    (tmp_path / ".sondier.yml").write_text("jobs: 5000\n", encoding="utf-8")
+    done = run_sondier(["scan", "."], cwd=tmp_path, env=_env(LANG="fr_FR.UTF-8"))
+    assert done.returncode == 2
+    assert "doit être compris entre 0 (tous les cœurs) et 1024" in done.stderr
+    usage = run_sondier(["scan", "--staged", "--history"], cwd=tmp_path, env=_env(LANG="fr_FR.UTF-8"))
+    assert usage.returncode == 2 and "s’excluent mutuellement" in usage.stderr
+
+
+def test_rules_list_and_show_use_the_localized_texts() -> None:
+    french = run_sondier(["--lang", "fr", "rules", "show", "fr-nir"], env=_env())
+    english = run_sondier(["rules", "show", "fr-nir"], env=_env(LANG="C.UTF-8"))
+    rule = next(r for r in load_rules() if r.id == "fr-nir")
+    assert rule.localized("fr")[0] in french.stdout and rule.localized("fr")[2] in french.stdout.replace("\n", " ")
+    assert rule.name in english.stdout and "Correction\u00a0:" in french.stdout and "Remediation:" in english.stdout
+    listing = run_sondier(["rules", "list", "--category", "pii"], env=_env(LANG="fr_FR.UTF-8"))
+    assert rule.localized("fr")[0] in listing.stdout
+    as_json = [run_sondier(["--lang", lang, "rules", "list", "--format", "json"], env=_env()).stdout
+               for lang in ("fr", "en")]
+    assert as_json[0] == as_json[1]
+
+
+# ------------------------------------------------------------------------- reports in both languages
+
+MACHINE_FORMATS = ("json", "sarif", "gitlab")
+HUMAN_FORMATS = ("text", "markdown", "github")
+
+
+def _without_timings(fmt: str, text: str) -> object:
+    data = json.loads(text)
+    if fmt == "json":
+        data["scan"].pop("duration_seconds")
+    if fmt == "gitlab":
+        data["scan"].pop("start_time"), data["scan"].pop("end_time")
+    return data
+
+
+@pytest.fixture(scope="module")
+def reports_by_language() -> dict[str, dict[str, str]]:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_planted(root / "tree")
+        out: dict[str, dict[str, str]] = {}
+        for lang, env in (("fr", _env(LANG="fr_FR.UTF-8")), ("en", _env(LANG="C.UTF-8"))):
+            reports = [f"--report={fmt}={root / lang / fmt}" for fmt in MACHINE_FORMATS + HUMAN_FORMATS]
+            done = run_sondier(["scan", "tree", "--rule", "pii", "--rule", "github-*", "--no-color", *reports],
+                               cwd=root, env=env)
+            assert done.returncode == 1, done.stderr
+            out[lang] = {fmt: (root / lang / fmt).read_text(encoding="utf-8")
+                         for fmt in MACHINE_FORMATS + HUMAN_FORMATS}
+    return out
+
+
+@pytest.mark.parametrize("fmt", MACHINE_FORMATS)
+def test_machine_formats_do_not_depend_on_the_language(reports_by_language: dict[str, dict[str, str]],
+                                                       fmt: str) -> None:
+    french, english = reports_by_language["fr"][fmt], reports_by_language["en"][fmt]
+    assert _without_timings(fmt, french) == _without_timings(fmt, english)
+    if fmt == "sarif":
+        assert french == english  # byte-identical: no timing in sondier's SARIF
+
+
+@pytest.mark.parametrize(("fmt", "french_words", "english_words"), [
+    ("text", ["Constats par règle", "constat(s) dans"], ["Findings by rule", "finding(s) in"]),
+    ("markdown", ["## Analyse Sondier", "Les valeurs sont masquées."], ["## Sondier scan", "Values are redacted."]),
+    ("github", ["(confiance "], ["(confidence "]),
+])
+def test_human_formats_speak_the_language(reports_by_language: dict[str, dict[str, str]], fmt: str,
+                                          french_words: list[str], english_words: list[str]) -> None:
+    french, english = reports_by_language["fr"][fmt], reports_by_language["en"][fmt]
+    assert all(word in french for word in french_words), french
+    assert all(word in english for word in english_words), english
+    assert not any(word in french for word in english_words)
+
+
+def test_human_reports_never_show_values_in_either_language(reports_by_language: dict[str, dict[str, str]]) -> None:
+    for reports in reports_by_language.values():
+        for fmt in HUMAN_FORMATS + MACHINE_FORMATS:
+            assert not [v for v in planted_values() if v in reports[fmt]], fmt
