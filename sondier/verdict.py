@@ -139,13 +139,14 @@ class Judge:
     def judge(self, finding: Finding, line: str, previous: str | None = None) -> None:
         if finding.category != "pii":
             return  # secrets keep their verdict (the secret rules decide about test passwords)
-        verdict, reasons = self._verdict(finding, line)
+        line, at = _around(line, finding.value, finding.column - 1)
+        verdict, reasons = self._verdict(finding, line, at)
         if verdict == PERSONAL and finding.rule_id == "email" and _credited_above(line, finding.value, previous):
             verdict, reasons = CONTRIBUTOR, ["authorship line above an address standing alone"]
         finding.verdict = verdict
         finding.verdict_reasons = reasons
 
-    def _verdict(self, finding: Finding, line: str) -> tuple[str, list[str]]:
+    def _verdict(self, finding: Finding, line: str, at: int) -> tuple[str, list[str]]:
         if finding.test_data:
             return TEST_DATA, list(finding.verdict_reasons) or ["test data"]
         if _TEMPLATE_FILE.search(finding.path.rsplit("/", 1)[-1]):
@@ -162,7 +163,7 @@ class Judge:
             verdict, reasons = self._phone(finding.value, line)
         else:
             return PERSONAL, []
-        if verdict == PERSONAL and _names_an_organisation(finding.column_name or _key_before(line, finding.column)):
+        if verdict == PERSONAL and _names_an_organisation(finding.column_name or _key_before(line, at + 1)):
             return PUBLIC_CONTACT, ["the key names an organisation's contact (company, structure...)"]
         return verdict, reasons
 
@@ -287,9 +288,27 @@ def _credited_above(line: str, value: str, previous: str | None) -> bool:
     return not re.search(r"\w", line.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
 
 
+LINE_WINDOW = 400  # characters kept on each side of a value: a line's context, not a 30 MB minified file
+
+
+def _around(line: str, value: str, column: int) -> tuple[str, int]:
+    """The part of ``line`` around ``value`` and the value's offset in it. Every verdict test reads
+    the line; on a huge one-line file (minified code, a dump) it must cost the same as on a short
+    one, or each value pays for the whole line (and some searches for its square)."""
+    at = line.find(value, max(column - len(value), 0)) if 0 <= column < len(line) else -1
+    if at < 0:
+        at = line.find(value)
+    if at < 0:
+        at = max(min(column, len(line)), 0)
+    if len(line) <= 2 * LINE_WINDOW + len(value):
+        return line, at
+    start = max(at - LINE_WINDOW, 0)
+    return line[start : at + len(value) + LINE_WINDOW], at - start
+
+
 def _key_before(line: str, column: int) -> str | None:
     """`emitterCompanyPhone: "06..."`, `'company_mail' => '...'`: the key naming the value."""
-    found = _KEY_BEFORE.search(line[: max(column - 1, 0)])
+    found = _KEY_BEFORE.search(line[max(column - 1 - 120, 0) : max(column - 1, 0)])
     return found.group(1) if found else None
 
 
