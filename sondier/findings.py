@@ -106,3 +106,10 @@ class ScanResult:
     @property
     def complete(self) -> bool:
         return not self.errors
+
+    def open_values(self) -> list[Finding]:
+        """The actionable findings with each export expanded into its values: what counts and
+        grades measure (an export of 10,000 rows is one line of a report, but 10,000 values)."""
+        from sondier.exports import individual_findings
+
+        return list(individual_findings(self.findings))

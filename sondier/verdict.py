@@ -29,7 +29,7 @@ from sondier.findings import BUSINESS, CONTRIBUTOR, PERSONAL, PUBLIC_CONTACT, TE
 from sondier.rules import fold
 
 LISTS_DIR = Path(__file__).parent / "verdicts"
-BUSINESS_RULES = frozenset({"fr-siren", "fr-siret", "fr-tva"})
+BUSINESS_RULES = frozenset({"fr-siren", "fr-siret", "fr-tva", "fr-finess"})  # FINESS: an establishment
 # Rules whose values identify a person: one of them in a record makes its SIRET a person's.
 _PERSON_RULES = frozenset({"email", "fr-phone", "fr-nir", "iban", "payment-card", "fr-nif", "fr-passport", "mrz"})
 

@@ -185,7 +185,7 @@ def test_aggregate_and_dashboard(head_run: Any) -> None:
     assert rows["nir-b"]["peers"] == {"count": 4, "graded": 4, "share_a": 1.0}
     html = (output / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Répartition des notes" in html
-    assert "vous : E, vos pairs : 100\u202f% de A (4 dépôts)" in html
+    assert "vous\u00a0: E, vos pairs\u00a0: 100\u202f% de A (4 dépôts)" in html
     assert "http://" not in html and "https://" not in html and "src=" not in html and "<link" not in html
 
 

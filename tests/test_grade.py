@@ -157,7 +157,7 @@ def test_grade_reasons_translate_to_french() -> None:
 
     grade = compute_grade(ScanResult(findings=[finding("critical", "fr-nir")]), now=NOW)
     french = grade.localized_reasons(gettext_for("fr"))
-    assert french[0].startswith("pire constat ouvert dans HEAD : critique (fr-nir)")
+    assert french[0].startswith("pire constat ouvert dans HEAD\u00a0: critique (fr-nir)")
 
 
 # --------------------------------------------------------------------------- real repositories
@@ -180,7 +180,7 @@ def test_clean_repository_is_a(tmp_path: Path) -> None:
 
 def test_one_nir_in_head_is_e(tmp_path: Path) -> None:
     repo = make_repo(tmp_path)
-    repo.write("export.csv", f"nir,nom\n{nir(1)},Martin\n")
+    repo.write("export.csv", f"nir,dossier\n{nir(1)},A-1204\n")
     repo.commit("export")
     grade, code = grade_of(repo.path)
     assert (grade["letter"], code) == ("E", 1)

@@ -23,7 +23,7 @@ from sondier.sources import files
 from tests.conftest import run_sondier, sondier_command
 
 EMAIL = "jeanne.martin@orange.fr"
-PHONE = "06 12 34 56 78"
+PHONE = "06 47 29 81 53"  # a realistic mobile (a patterned one such as 06 12 34 56 78 is test data)
 HAS_PHONE_RULE = any(rule.id == "fr-phone" for rule in load_rules())
 
 

@@ -77,8 +77,8 @@ def test_grade_text_in_both_languages() -> None:
     assert english.startswith("Privacy grade: C (score ")
     assert f"Method: {METHOD} (2026-12-02)" in english
     french = render("grade", ScanResult(findings=[make_finding("jeanne.12@orange.fr")]), lang="fr")
-    assert french.startswith("Note de confidentialité : C (score ")
-    assert "pire constat ouvert dans HEAD : moyenne (email)" in french
+    assert french.startswith("Note de confidentialité\u00a0: C (score ")
+    assert "pire constat ouvert dans HEAD\u00a0: moyenne (email)" in french
 
 
 def test_every_json_report_summary_has_the_grade(tmp_path: Path) -> None:

@@ -168,15 +168,15 @@ def _scan(root: Path, options: TaskOptions) -> Any:
 
 
 def _counts(result: Any) -> dict[str, Any]:
-    everything = [*result.findings, *result.annotated]
+    everything = [*result.open_values(), *result.annotated]
     return {
-        "open": len(result.findings),
+        "open": len(result.open_values()),
         "annotated": len(result.annotated),
         "suppressed": len(result.suppressed),
-        "by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
+        "by_category": dict(sorted(Counter(f.category for f in result.open_values()).items())),
         "by_verdict": dict(sorted(Counter(f.verdict for f in everything).items())),
-        "by_severity": dict(sorted(Counter(f.severity for f in result.findings).items())),
-        "by_rule": dict(sorted(Counter(f.rule_id for f in result.findings).items())),
+        "by_severity": dict(sorted(Counter(f.severity for f in result.open_values()).items())),
+        "by_rule": dict(sorted(Counter(f.rule_id for f in result.open_values()).items())),
     }
 
 

@@ -125,7 +125,7 @@ def _rules_by_id(result: ScanResult) -> dict[str, Rule]:
 
 
 def counts(result: ScanResult, translate: Callable[[str], str]) -> dict[str, Any]:
-    findings = result.findings
+    findings = result.open_values()
     by_category = Counter(f.category for f in findings)
     by_severity = Counter(f.severity for f in findings)
     return {
@@ -148,7 +148,7 @@ def kinds(result: ScanResult, language: str, translate: Callable[[str], str]) ->
     names = _rule_names(result, language)
     rules = _rules_by_id(result)
     groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
+    for finding in result.open_values():
         groups[finding.rule_id].append(finding)
     out = []
     for rule_id, group in sorted(groups.items(), key=lambda kv: (severity_rank(kv[1][0].severity), kv[0])):
@@ -197,7 +197,7 @@ def samples(result: ScanResult, options: ReportOptions, names: dict[str, str]) -
     """At most SAMPLES_PER_RULE redacted findings per rule, most severe rules first."""
     authors = bool(options.extra.get("report_authors"))
     groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in by_severity(result.findings):
+    for finding in by_severity(result.open_values()):
         groups[finding.rule_id].append(finding)
     out = []
     for rule_id, group in groups.items():
@@ -263,13 +263,13 @@ def bar_chart(kind_list: list[dict[str, Any]]) -> dict[str, Any]:
 def timeline(result: ScanResult) -> dict[str, Any] | None:
     """Geometry of the exposure timeline: one mark per finding at the date of the commit that
     introduced it (red: still in HEAD, orange: history only). None without dated findings."""
-    oldest = oldest_exposure(result.findings)
+    oldest = oldest_exposure(result.open_values())
     if oldest is None:
         return None
     now = datetime.now(timezone.utc)
     span = max((now - oldest).total_seconds(), 86400.0)
     marks = []
-    for finding in result.findings:
+    for finding in result.open_values():
         when = oldest_exposure([finding])
         if when is None:
             continue
