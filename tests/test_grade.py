@@ -180,7 +180,7 @@ def test_clean_repository_is_a(tmp_path: Path) -> None:
 
 def test_one_nir_in_head_is_e(tmp_path: Path) -> None:
     repo = make_repo(tmp_path)
-    repo.write("export.csv", f"nir,dossier\n{nir(1)},A-1204\n")
+    repo.write("notes.txt", f"nir du patient : {nir(1)}\n")  # one value, no table of people
     repo.commit("export")
     grade, code = grade_of(repo.path)
     assert (grade["letter"], code) == ("E", 1)
