@@ -26,6 +26,7 @@ set -e
 [ "$demo_exit" -eq 1 ] || { echo "wheel: sondier scan demo/ exited $demo_exit, expected 1 (findings)"; exit 1; }
 
 git init -q "$work/repo"
+# sondier:ignore-next-line fr-nir -- the body of a generated test NIR, its key computed here
 printf 'nom;nir\nDupont;%s\n' "$("$work/venv/bin/python" -c 'b="1840275123456"; print(b + "%02d" % (97 - int(b) % 97))')" \
   >"$work/repo/patients.csv"
 git -C "$work/repo" add patients.csv

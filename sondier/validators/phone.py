@@ -31,6 +31,7 @@ def normalize(value: str) -> str:
     compact = _SEPARATORS.sub("", compact)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
+    # sondier:ignore-next-line fr-phone -- a spelling example in a comment, nobody's number
     # `(+33) 05 67 49 90 91`: the national trunk zero kept after the country code.
     return _TRUNK_ZERO.sub(r"+\1", compact)
 
