@@ -214,6 +214,7 @@ def test_a_test_data_only_repository_is_a_with_the_annotated_count_shown(tmp_pat
     assert grade["letter"] == "A" and done.returncode == 0
     counts = grade["counts"]
     assert counts["open"] == 0
+    assert counts["annotated"] == 4 and counts["annotated_by_verdict"] == {"test-data": 4}
     # Shown beside the grade, never hidden: the count the verdict stage annotated, and the raw total.
     assert f"annotated: {counts['annotated']}" in grade_text
     assert f"raw: {counts['raw']}" in grade_text
