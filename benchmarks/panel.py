@@ -127,25 +127,24 @@ def planted_recall(tree: Path, work: Path, seed: int) -> tuple[int, int, int]:
         if place.exists():
             place.unlink()
         place.write_text(text, encoding="utf-8")
-    report = scan(copy, work / f"plant-{tree.name}.json", "--show-values", *_show_all())
+    report = scan(copy, work / f"plant-{tree.name}.json", *_show_all())
     shutil.rmtree(copy, ignore_errors=True)
-    wanted = {(rule, value, where) for rule, values in planted.items() for value in values
+    # Each planted row holds one value of each rule, on line index + 2 of both files. An export
+    # finding stands for its values: its JSON report lists every location (never the values).
+    wanted = {(rule, line, where) for rule in planted for line in range(2, PLANTED_ROWS + 2)
               for where in ("export_usagers.csv", "tests/fixtures/usagers.csv")}
-    personal: set[tuple[str, str, str]] = set()
-    other: set[tuple[str, str, str]] = set()
+    personal: set[tuple[str, int, str]] = set()
+    other: set[tuple[str, int, str]] = set()
     for bucket, finding_list in (("findings", report["findings"]), ("annotated", report.get("annotated", []))):
         for finding in finding_list:
             path = finding["path"].replace(os.sep, "/")
             where = next((w for w in ("tests/fixtures/usagers.csv", "export_usagers.csv") if path.endswith(w)), None)
             if where is None:
                 continue
-            values = [finding.get("value")] + [loc.get("value") for loc in finding.get("export", {}).get(
-                "locations", []) if isinstance(loc, dict)]
-            for value in values:
-                key = (finding["rule_id"], value, where)
-                if key in wanted:
-                    (personal if bucket == "findings" and finding.get("verdict", "personal") == "personal"
-                     else other).add(key)
+            lines = [loc[0] for loc in finding.get("export", {}).get("locations", [])] or [finding["line"]]
+            is_personal = bucket == "findings" and finding.get("verdict", "personal") == "personal"
+            for line in lines:
+                (personal if is_personal else other).add((finding["rule_id"], line, where))
     return len(wanted), len(personal & wanted), len((other - personal) & wanted)
 
 
