@@ -22,6 +22,7 @@ from sondier.validators.secrets import is_test_path, value_written_for_tests
 
 # Several kinds of personal data in one record (RECORD_KINDS distinct rules) raise each value's
 # confidence: less than a context word, enough to carry a borderline value over the threshold.
+ABOVE_LINES = 3  # lines above a value the verdict reads for an author credit
 RECORD_KINDS = 2
 RECORD_BOOST = 0.15
 # Identifiers of legal persons: beside personal data they do not make a record richer (whether
@@ -69,6 +70,21 @@ class _Lines:
         if line_start == 0:  # the chunk may start in the middle of its first line
             column += self.chunk.start_column - 1
         return self.chunk.line_of(offset, self.index), column
+
+    def lines_above(self, offset: int, count: int) -> str | None:
+        """Up to ``count`` lines before the one holding ``offset`` (at most 600 characters): a file
+        header may name its author a few lines above the address."""
+        text = self.chunk.text
+        start = text.rfind("\n", 0, offset) + 1
+        if start == 0:
+            return None
+        begin = start - 1
+        for _ in range(count):
+            found = text.rfind("\n", max(0, begin - 600), begin)
+            begin = found if found >= 0 else max(0, begin - 600)
+            if found < 0:
+                break
+        return text[begin:start - 1][-600:]
 
     def line_text(self, offset: int) -> tuple[str, str | None]:
         text = self.chunk.text
@@ -435,7 +451,7 @@ class Detector:
         if self.inline_ignore or self.judge is not None:
             text, previous = lines.line_text(candidate.start)
             if self.judge is not None:
-                self.judge.judge(finding, text, previous)
+                self.judge.judge(finding, text, previous, above=lines.lines_above(candidate.start, ABOVE_LINES))
             if self.inline_ignore:
                 finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
         return finding

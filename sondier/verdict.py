@@ -136,12 +136,13 @@ class Judge:
     def __init__(self, lists: VerdictLists | None = None) -> None:
         self.lists = lists or builtin_lists()
 
-    def judge(self, finding: Finding, line: str, previous: str | None = None) -> None:
+    def judge(self, finding: Finding, line: str, previous: str | None = None, above: str | None = None) -> None:
         if finding.category != "pii":
             return  # secrets keep their verdict (the secret rules decide about test passwords)
         line, at = _around(line, finding.value, finding.column - 1)
         verdict, reasons = self._verdict(finding, line, at)
-        if verdict == PERSONAL and finding.rule_id == "email" and _credited_above(line, finding.value, previous):
+        if verdict == PERSONAL and finding.rule_id == "email" and _credited_above(line, finding.value,
+                                                                                  above or previous):
             verdict, reasons = CONTRIBUTOR, ["authorship line above an address standing alone"]
         finding.verdict = verdict
         finding.verdict_reasons = reasons
@@ -282,7 +283,8 @@ _ORGANISATION_KEY = re.compile(
 
 def _credited_above(line: str, value: str, previous: str | None) -> bool:
     """`-- Please send comments ... to the author: --` then `--   mfc@uk.ibm.com   --`: a file
-    header naming its author on the line above an address that stands alone on its line."""
+    header naming its author on one of the few lines above an address that stands alone on its
+    line (the author's name and postal address may stand between them)."""
     if previous is None or not _CONTRIBUTOR_LINE.search(fold(previous)):
         return False
     return not re.search(r"\w", line.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))

@@ -323,3 +323,18 @@ def test_an_address_alone_below_an_authorship_line_is_a_contributor(tmp_path: Pa
     assert _verdicts(tmp_path, "data/base.decTest", header) == [("email", "m.martin@lab.fr", "contributor")]
     assert _verdicts(tmp_path, "data/base.decTest", f"-- author --\nsent to {PERSON_MAIL}\n") == [
         ("email", PERSON_MAIL, "personal")]
+
+
+def test_author_credited_a_few_lines_above_a_lone_address_is_a_contributor(tmp_path: Path) -> None:
+    header = ("-- Please send comments, suggestions, and corrections to the author:  --\n"
+              "--   Jeanne Martin, chercheuse                                        --\n"
+              "--   12 rue des Lilas, 75011 Paris                                    --\n"
+              "--   jeanne.martin@orange.fr                                          --\n")
+    for folder in ("near", "far", "row"):
+        (tmp_path / folder).mkdir()
+    assert _verdicts(tmp_path / "near", "abs.decTest", header) == [("email", "jeanne.martin@orange.fr", "contributor")]
+    # Four lines down, or on a line holding other data, the credit no longer vouches for it.
+    far = header.replace("--   jeanne.martin", "--\n--   jeanne.martin")
+    assert _verdicts(tmp_path / "far", "abs.decTest", far) == [("email", "jeanne.martin@orange.fr", "personal")]
+    row = header.replace("--   jeanne.martin@orange.fr ", "Martin;jeanne.martin@orange.fr;0647298153")
+    assert ("email", "jeanne.martin@orange.fr", "personal") in _verdicts(tmp_path / "row", "abs.decTest", row)
