@@ -186,16 +186,17 @@ def oldest_exposure(findings: Iterable[Finding]) -> datetime | None:
 def count(result: ScanResult) -> Counts:
     from collections import Counter
 
-    head = [f for f in result.open_values() if in_head(f)]
-    oldest = oldest_exposure(result.open_values())
+    values = result.open_values()
+    head = [f for f in values if in_head(f)]
+    oldest = oldest_exposure(values)
     return Counts(
         open_in_head=len(head),
-        open_history_only=len(result.open_values()) - len(head),
+        open_history_only=len(values) - len(head),
         annotated=len(result.annotated),
         suppressed=len(result.suppressed),
         suppressed_with_reason=sum(1 for f in result.suppressed if f.suppressed_by),
-        kinds=len({f.rule_id for f in result.open_values()}),
-        by_severity=dict(Counter(f.severity for f in result.open_values())),
+        kinds=len({f.rule_id for f in values}),
+        by_severity=dict(Counter(f.severity for f in values)),
         annotated_by_verdict=dict(sorted(Counter(f.verdict for f in result.annotated).items())),
         oldest_exposure=oldest.date().isoformat() if oldest else None,
     )
@@ -216,7 +217,7 @@ def _penalties(result: ScanResult, head: list[Finding], gone: list[Finding], now
         points = min(round(VOLUME_POINTS * math.log2(len(head))), VOLUME_CAP)
         out.append((points, Reason(N_("%(count)d open findings in HEAD: -%(points)d (volume)"),
                                    {"count": len(head), "points": points})))
-    kinds = len({f.rule_id for f in result.open_values()})
+    kinds = len({f.rule_id for f in (*head, *gone)})
     if kinds > 1:
         points = min(KINDS_POINTS * (kinds - 1), KINDS_CAP)
         out.append((points, Reason(N_("%(count)d kinds of data exposed: -%(points)d"),
@@ -226,7 +227,7 @@ def _penalties(result: ScanResult, head: list[Finding], gone: list[Finding], now
         out.append((points, Reason(N_("%(count)d value(s) removed from HEAD but still in the history: "
                                       "-%(points)d (anyone who clones can read them)"),
                                    {"count": len(gone), "points": points})))
-    years = _age_years(oldest_exposure(result.open_values()), now)
+    years = _age_years(oldest_exposure([*head, *gone]), now)
     if years:
         points = min(AGE_POINTS * years, AGE_CAP)
         out.append((points, Reason(N_("exposed in the history for %(years)d year(s): -%(points)d"),
@@ -287,15 +288,16 @@ def compute_grade(result: ScanResult, *, history: bool = False, hygiene: Hygiene
         return Grade(UNKNOWN, None, [r.text() for r in items], counts=counts, hygiene=hygiene, history=history,
                      reason_items=items)
     now = now or datetime.now(timezone.utc)
-    head = [f for f in result.open_values() if in_head(f)]
-    gone = [f for f in result.open_values() if not in_head(f)]
+    values = result.open_values()
+    head = [f for f in values if in_head(f)]
+    gone = [f for f in values if not in_head(f)]
     letter = _cap(head)
     if gone and letter == "A":
         letter = "B"
     low, high = BANDS[letter]
     top = CLEAN_SCORE if letter == "A" else high
     penalties = _penalties(result, head, gone, now)
-    bonuses = _hygiene_bonus(hygiene, len(result.open_values()))
+    bonuses = _hygiene_bonus(hygiene, len(values))
     score = top - sum(points for points, _ in penalties) + sum(points for points, _ in bonuses)
     score = max(low, min(high, score))
     items = (_worst_reason(head, gone, letter), *(r for _, r in penalties), *(r for _, r in bonuses),

@@ -168,15 +168,16 @@ def _scan(root: Path, options: TaskOptions) -> Any:
 
 
 def _counts(result: Any) -> dict[str, Any]:
-    everything = [*result.open_values(), *result.annotated]
+    values = result.open_values()
+    everything = [*values, *result.annotated]
     return {
-        "open": len(result.open_values()),
+        "open": len(values),
         "annotated": len(result.annotated),
         "suppressed": len(result.suppressed),
-        "by_category": dict(sorted(Counter(f.category for f in result.open_values()).items())),
+        "by_category": dict(sorted(Counter(f.category for f in values).items())),
         "by_verdict": dict(sorted(Counter(f.verdict for f in everything).items())),
-        "by_severity": dict(sorted(Counter(f.severity for f in result.open_values()).items())),
-        "by_rule": dict(sorted(Counter(f.rule_id for f in result.open_values()).items())),
+        "by_severity": dict(sorted(Counter(f.severity for f in values).items())),
+        "by_rule": dict(sorted(Counter(f.rule_id for f in values).items())),
     }
 
 

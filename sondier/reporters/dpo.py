@@ -263,13 +263,14 @@ def bar_chart(kind_list: list[dict[str, Any]]) -> dict[str, Any]:
 def timeline(result: ScanResult) -> dict[str, Any] | None:
     """Geometry of the exposure timeline: one mark per finding at the date of the commit that
     introduced it (red: still in HEAD, orange: history only). None without dated findings."""
-    oldest = oldest_exposure(result.open_values())
+    values = result.open_values()
+    oldest = oldest_exposure(values)
     if oldest is None:
         return None
     now = datetime.now(timezone.utc)
     span = max((now - oldest).total_seconds(), 86400.0)
     marks = []
-    for finding in result.open_values():
+    for finding in values:
         when = oldest_exposure([finding])
         if when is None:
             continue
