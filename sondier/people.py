@@ -115,6 +115,12 @@ def surnames() -> frozenset[str]:
 
 
 @cache
+def common_words() -> frozenset[str]:
+    """Plain French and English words (see the data file's header for its sources)."""
+    return frozenset(_lines("common_words.txt.gz"))
+
+
+@cache
 def postcodes() -> dict[str, frozenset[str]]:
     towns: dict[str, set[str]] = {}
     for line in _lines("postcodes.tsv.gz"):
