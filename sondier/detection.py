@@ -22,6 +22,7 @@ from sondier.validators.secrets import is_test_path, value_written_for_tests
 
 # Several kinds of personal data in one record (RECORD_KINDS distinct rules) raise each value's
 # confidence: less than a context word, enough to carry a borderline value over the threshold.
+BLOCK_LINES = 8  # lines above a phone number the verdict reads for the record holding it
 ABOVE_LINES = 3  # lines above a value the verdict reads for an author credit
 RECORD_KINDS = 2
 RECORD_BOOST = 0.15
@@ -451,7 +452,9 @@ class Detector:
         if self.inline_ignore or self.judge is not None:
             text, previous = lines.line_text(candidate.start)
             if self.judge is not None:
-                self.judge.judge(finding, text, previous, above=lines.lines_above(candidate.start, ABOVE_LINES))
+                block = lines.lines_above(candidate.start, BLOCK_LINES) if rule.id == "fr-phone" else None
+                self.judge.judge(finding, text, previous, above=lines.lines_above(candidate.start, ABOVE_LINES),
+                                 block=block)
             if self.inline_ignore:
                 finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
         return finding

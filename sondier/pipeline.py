@@ -242,7 +242,7 @@ def judge(result: ScanResult, config: Config) -> None:
     runs on every finding, before suppression, so a suppressed e-mail still marks its record."""
     from sondier.verdict import judge_records, lists_for
 
-    judge_records(result.findings, lists_for(config.verdicts), config.enable)
+    judge_records(result.findings, lists_for(config.verdicts), config.enable, config.export_threshold)
 
 
 def split_actionable(result: ScanResult) -> None:

@@ -44,6 +44,9 @@ class VerdictLists:
     generic_words: frozenset[str] = frozenset()
     fiction_words: frozenset[str] = frozenset()
     mail_providers: frozenset[str] = frozenset()
+    organisation_words: frozenset[str] = frozenset()
+    placeholder_prefixes: tuple[str, ...] = ()
+    fiction_names: tuple[tuple[str, str], ...] = ()
     business_as_personal: bool = False
 
 
@@ -73,7 +76,15 @@ def builtin_lists() -> VerdictLists:
         generic_words=frozenset(_lowered(words["generic"])),
         fiction_words=frozenset(_lowered(words["fiction"])),
         mail_providers=frozenset(_lowered(_read("mail-providers.yaml")["values"])),
+        organisation_words=frozenset(_lowered(_read("organisation-words.yaml")["values"])),
+        placeholder_prefixes=tuple(_lowered(words["placeholder_prefixes"])),
+        fiction_names=tuple(_name_pair(v) for v in _lowered(words["fiction_names"])),
     )
+
+
+def _name_pair(full_name: str) -> tuple[str, str]:
+    first, _, last = full_name.partition(" ")
+    return first, last.replace(" ", "")
 
 
 def lists_for(settings: Any) -> VerdictLists:
@@ -88,6 +99,9 @@ def lists_for(settings: Any) -> VerdictLists:
         generic_words=base.generic_words,
         fiction_words=base.fiction_words,
         mail_providers=base.mail_providers,
+        organisation_words=base.organisation_words,
+        placeholder_prefixes=base.placeholder_prefixes,
+        fiction_names=base.fiction_names,
         business_as_personal=settings.business_as_personal,
     )
 
@@ -136,18 +150,21 @@ class Judge:
     def __init__(self, lists: VerdictLists | None = None) -> None:
         self.lists = lists or builtin_lists()
 
-    def judge(self, finding: Finding, line: str, previous: str | None = None, above: str | None = None) -> None:
+    def judge(self, finding: Finding, line: str, previous: str | None = None, above: str | None = None,
+              block: str | None = None) -> None:
+        """``above``: the few lines above (an author's credit); ``block``: up to BLOCK_LINES lines
+        above, read only for phone numbers (the record or call that holds the number)."""
         if finding.category != "pii":
             return  # secrets keep their verdict (the secret rules decide about test passwords)
+        credited = finding.rule_id == "email" and _credited_above(line, finding.value, above or previous)
         line, at = _around(line, finding.value, finding.column - 1)
-        verdict, reasons = self._verdict(finding, line, at)
-        if verdict == PERSONAL and finding.rule_id == "email" and _credited_above(line, finding.value,
-                                                                                  above or previous):
-            verdict, reasons = CONTRIBUTOR, ["authorship line above an address standing alone"]
+        verdict, reasons = self._verdict(finding, line, at, credited)
+        if verdict == PERSONAL and finding.rule_id == "fr-phone":
+            verdict, reasons = _organisation_phone(finding.path, (block or "") + "\n" + line[:at]) or (verdict, reasons)
         finding.verdict = verdict
         finding.verdict_reasons = reasons
 
-    def _verdict(self, finding: Finding, line: str, at: int) -> tuple[str, list[str]]:
+    def _verdict(self, finding: Finding, line: str, at: int, credited: bool = False) -> tuple[str, list[str]]:
         if finding.test_data:
             return TEST_DATA, list(finding.verdict_reasons) or ["test data"]
         if _TEMPLATE_FILE.search(finding.path.rsplit("/", 1)[-1]):
@@ -159,7 +176,7 @@ class Judge:
         if pattern is not None:
             return CONTRIBUTOR, [f"authorship file ({pattern})"]
         if finding.rule_id == "email":
-            verdict, reasons = self._email(finding.value, line)
+            verdict, reasons = self._email(finding.value, line, credited)
         elif finding.rule_id == "fr-phone":
             verdict, reasons = self._phone(finding.value, line)
         else:
@@ -168,7 +185,9 @@ class Judge:
             return PUBLIC_CONTACT, ["the key names an organisation's contact (company, structure...)"]
         return verdict, reasons
 
-    def _email(self, value: str, line: str) -> tuple[str, list[str]]:
+    def _email(self, value: str, line: str, credited: bool = False) -> tuple[str, list[str]]:
+        """Sure test signals first, then authorship, then the shapes of made-up people (a
+        heuristic: a credited author's address at `lab.fr` is a contributor's, not a fixture)."""
         original_local = value.rpartition("@")[0]
         local, _, domain = _CAMEL.sub(".", value).lower().rpartition("@")
         folded = fold(line)
@@ -185,6 +204,11 @@ class Judge:
             return TEST_DATA, ["generic words only in the local part"]
         if _domain_matches(domain, self.lists.public_domains):
             return PUBLIC_CONTACT, ["institutional domain"]
+        if credited:
+            return CONTRIBUTOR, ["authorship line above an address standing alone"]
+        made_up = self._made_up_person(local, domain, [t for t in _TOKENS.findall(local) if not t.isdigit()])
+        if made_up:
+            return TEST_DATA, [made_up]
         return PERSONAL, []
 
     def _is_role(self, local: str) -> bool:
@@ -230,6 +254,60 @@ class Judge:
             return "numbered generic account"
         return None
 
+    def _made_up_person(self, local: str, domain: str, words: list[str]) -> str | None:
+        """Fixture people: `monsieurtransporteur@`, `walter.white@`, `michel@lapin.com`,
+        `jean@paul.com`, `jeanne@longo.fr`."""
+        lists = self.lists
+        if any(local.startswith(prefix) for prefix in lists.placeholder_prefixes):
+            return "a placeholder title opens the local part (monsieur, madame...)"
+        squeezed = "".join(words)
+        if any((first in words and last in words) or squeezed == first + last
+               for first, last in lists.fiction_names):
+            return "a fictional or famous person's name"
+        if _word_as_surname(words):
+            return "a common word as surname (jean.voiture@)"
+        return self._made_up_domain(local, domain)
+
+    def _made_up_domain(self, local: str, domain: str) -> str | None:
+        """A mail domain named after a plain word or a given name (`lapin.com`, `worker.fr`,
+        `paul.com`), or a first name at a surname's domain (`jeanne@longo.fr`): the shapes a
+        developer types for a fixture. Real organisations named after a word are listed
+        (organisation-words.yaml); mailbox providers and public bodies are never made up."""
+        from sondier.people import common_words, given_names, surnames
+
+        lists = self.lists
+        if domain in lists.mail_providers:
+            return self._bare_name_at_provider(local)
+        if _domain_matches(domain, lists.public_domains):
+            return None
+        labels = domain.split(".")
+        label = labels[0].rstrip("0123456789")  # `magasin1.fr`
+        if len(labels) != 2 or label in lists.organisation_words:
+            return None  # sub-domains are an organisation's; so are the listed word-named ones
+        if local in given_names() and label in surnames():
+            return "a first name at a surname's domain (prenom@nom.fr)"
+        if labels[1] not in _FIXTURE_TLDS:
+            return None  # city or brand TLDs (`jailbreak.paris`) are chosen, not typed in a hurry
+        if any(part in _PROVIDER_LABELS for part in label.split("-")) or (
+                label.endswith("mail") and len(label) > 6):
+            return "a mailbox provider's look-alike (gmail-dechetterie.com, autremail.fr)"
+        if label in common_words() or label in lists.generic_words:
+            return "a common word as mail domain"
+        if label.endswith("co") and len(label) >= 6 and label[:-2] in common_words():
+            return "a made-up company domain (a word and `co`, as in transportco)"
+        if len(label) >= 3 and label in given_names():
+            return "a given name as mail domain"
+        return None
+
+    def _bare_name_at_provider(self, local: str) -> str | None:
+        """`marie@gmail.com`, `jeanne@gmail.com`: a bare given name at a large mailbox provider was
+        taken when the service opened; fixtures type it, people's addresses add to it."""
+        from sondier.people import given_names
+
+        if local in given_names() and len(local) >= 3:
+            return "a bare given name at a mailbox provider (a fixture's shape)"
+        return None
+
     def _generic_only(self, local: str) -> bool:
         """`super-great-admin`, `nom.prenom`, `je_suis_un_agent`: no word names a person."""
         words = [t for t in _TOKENS.findall(local) if not t.isdigit()]
@@ -252,6 +330,10 @@ class Judge:
 
 # `.env.example`, `config.sample.yml`, `settings.py.dist`: files written to be copied and filled in.
 _TEMPLATE_FILE = re.compile(r"[._-](?:example|sample|dist|template|tpl)(?:\.|$)", re.IGNORECASE)
+# The labels of the large mailbox providers, which look-alike fixture domains borrow.
+_PROVIDER_LABELS = frozenset({"gmail", "hotmail", "yahoo", "outlook", "wanadoo", "laposte", "protonmail"})
+# Top-level domains of made-up fixture domains; others (`.paris`, `.bzh`, `.gouv.fr`) are chosen.
+_FIXTURE_TLDS = frozenset({"com", "fr", "net", "org", "io", "eu", "de", "co"})
 _TOP_LEVEL_WORDS = frozenset({"com", "net", "org", "fr", "info", "biz", "eu", "io", "tld", "mail", "email"})
 # A line that shows a value as an example, a form's placeholder or an input of a validation test.
 _EXAMPLE_LINE = re.compile(
@@ -279,6 +361,52 @@ _ORGANISATION_KEY = re.compile(
     r"\b(?:company|companies|entreprise|societe|organisation|organization|orga|structure|etablissement|business|"
     r"vendor|supplier|fournisseur|operateur|operator|feed|mairie|collectivite|association|asso|partner|partenaire)\b"
 )
+
+
+BLOCK_LINES = 8
+# The page of a site that publishes its publisher's contact details (required by French law).
+_LEGAL_NOTICE_FILE = re.compile(r"mentions[-_ ]?legales|legal[-_ ]?notices?|impressum|imprint", re.IGNORECASE)
+# What opens the record holding a value: `Lieu.create!(`, `create(:organisation,`,
+# `company: {`, `"structure": {`, `organisation:` alone on its line (YAML).
+_OPENER = re.compile(
+    r"\b([A-Z]\w*)(?:::\w+)*\.(?:create|new|build|find_or_create_by|create_with|objects\.create)\b!?"
+    r"|\b(?:create|build|create_list|build_stubbed)\(\s*:(\w+)"
+    r"|[\"']?(\w+)[\"']?\s*[:=]\s*[\[{]"
+    r"|^\s*(\w+):\s*$",
+    re.MULTILINE,
+)
+_PLACE_WORDS = re.compile(
+    r"\b(?:lieu|lieux|place|places|site|location|office|agence|agency|territory|territoire|point)\b")
+
+
+def _organisation_phone(path: str, text_before: str) -> tuple[str, list[str]] | None:
+    """A phone number on a legal notice page, or inside the record of an organisation or a
+    place (`Lieu.create!(name: "Point-justice...", phone_number: ...)`, `company: {phone: ...}`):
+    an organisation's published number."""
+    if _LEGAL_NOTICE_FILE.search(path.rsplit("/", 1)[-1]):
+        return PUBLIC_CONTACT, ["published on a legal notice page (mentions légales)"]
+    openers = list(_OPENER.finditer(text_before))
+    if not openers:
+        return None
+    name = next(g for g in openers[-1].groups() if g)
+    words = fold(_CAMEL.sub(" ", name).replace("_", " "))
+    if _ORGANISATION_KEY.search(words) or _PLACE_WORDS.search(words):
+        return PUBLIC_CONTACT, [f"in the record of an organisation or a place ({name})"]
+    return None
+
+
+def _word_as_surname(words: list[str]) -> bool:
+    """`jean.voiture`, `transport.dupont`: a given name beside a plain word that is nobody's
+    surname, or a plain word in a given name's place."""
+    from sondier.people import common_words, given_names, surnames
+
+    if len(words) != 2:
+        return False
+    first, last = words
+    plain = common_words()
+    if first in given_names() and len(last) >= 4 and last in plain and last not in surnames():
+        return True
+    return first in plain and first not in given_names() and len(first) >= 5 and last in surnames()
 
 
 def _credited_above(line: str, value: str, previous: str | None) -> bool:
@@ -373,10 +501,13 @@ def _record_key(finding: Finding) -> tuple[str, str, str]:
     return (finding.path, sha, finding.record if finding.record is not None else f"line {finding.line}")
 
 
-def judge_records(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str] = ()) -> None:
-    """Verdicts that need the other findings of the scan: organisations' domains, then
-    business identifiers."""
+def judge_records(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str] = (),
+                  export_threshold: int = 10) -> None:
+    """Verdicts that need the other findings of the scan: organisations' domains, fixture
+    series, then business identifiers."""
     _organisation_domains(findings, lists)
+    _fixture_series(findings, export_threshold)
+    _beside_made_up_addresses(findings)
     _business(findings, lists, asked_rules)
 
 
@@ -397,6 +528,107 @@ def _organisation_domains(findings: Sequence[Finding], lists: VerdictLists) -> N
         if finding.rule_id == "email" and finding.verdict == PERSONAL and domain in organisations:
             finding.verdict = PUBLIC_CONTACT
             finding.verdict_reasons = ["an organisation's domain (role mailboxes under it in the scanned tree)"]
+
+
+def _fixture_series(findings: Sequence[Finding], export_threshold: int) -> None:
+    """Values made up together, which no set of real people's data shows:
+
+    - one phone number written in three spellings or more in one file (`06 61 08 37 31`,
+      `+33661083731`, `06.61.08.37.31`): the inputs of a formatting test;
+    - phone numbers counted up one by one (`…15`, `…16`, `…17`): fixtures numbered in turn
+      (two real numbers sharing their first eight digits are about one in a million pairs);
+    - one local part at three mail domains or more in one file (`giovanni.giorgio@` at
+      orange.fr, laposte.fr, orange-nicoise.fr...): the inputs of an address-handling test.
+
+    Files whose values fill an export (``export_threshold`` records of a rule) are left out: a
+    real export's values are judged one by one, whatever their neighbours."""
+    open_values = [f for f in findings if f.verdict == PERSONAL and f.rule_id in ("fr-phone", "email")]
+    records: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for finding in open_values:
+        if finding.record is not None:
+            records[(finding.path, finding.rule_id)].add(finding.record)
+    candidates = [f for f in open_values
+                  if export_threshold <= 0 or len(records[(f.path, f.rule_id)]) < export_threshold]
+    phones = [f for f in candidates if f.rule_id == "fr-phone"]
+    _mark(_spelled_several_ways(phones), "the same number in several spellings in one file (a formatting test)")
+    _mark(_counted_up(phones), "numbers counted up one by one (numbered fixtures)")
+    mails = [f for f in candidates if f.rule_id == "email"]
+    _mark(_one_name_many_domains(mails), "the same name at several mail domains in one file (an address test)")
+
+
+NEIGHBOUR_LINES = 3
+
+
+def _beside_made_up_addresses(findings: Sequence[Finding]) -> None:
+    """A phone number in the record of a made-up person (`name: "Transporteur 002", phone:
+    "06...", email: "transporteur002@transport.com"`): in the same record, or within
+    NEIGHBOUR_LINES lines, an address judged made up and no address judged a person's."""
+    addresses: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.rule_id == "email":
+            addresses[(finding.path, finding.commit.sha if finding.commit else "")].append(finding)
+    if not addresses:
+        return
+    for phone in findings:
+        if phone.rule_id != "fr-phone" or phone.verdict != PERSONAL:
+            continue
+        near = [a for a in addresses.get((phone.path, phone.commit.sha if phone.commit else ""), ())
+                if _same_record(a, phone)]
+        if near and all(a.verdict == TEST_DATA for a in near):
+            phone.verdict = TEST_DATA
+            phone.verdict_reasons = ["beside a made-up address (a fixture person's record)"]
+
+
+def _same_record(one: Finding, other: Finding) -> bool:
+    if one.record is not None and other.record is not None:
+        return one.record == other.record
+    return abs(one.line - other.line) <= NEIGHBOUR_LINES
+
+
+def _mark(findings: Iterable[Finding], reason: str) -> None:
+    for finding in findings:
+        finding.verdict = TEST_DATA
+        finding.verdict_reasons = [reason]
+
+
+def _national(finding: Finding) -> str:
+    digits = "".join(ch for ch in finding.value if ch.isdigit())
+    return digits[-9:]
+
+
+def _spelled_several_ways(phones: Sequence[Finding]) -> list[Finding]:
+    spellings: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for finding in phones:
+        spellings[(finding.path, _national(finding))].add(finding.value)
+    return [f for f in phones if len(spellings[(f.path, _national(f))]) >= 3]
+
+
+def _counted_up(phones: Sequence[Finding]) -> list[Finding]:
+    """Numbers of one series: same first seven significant digits, last two within 3."""
+    by_prefix: dict[str, set[int]] = defaultdict(set)
+    for finding in phones:
+        national = _national(finding)
+        if len(national) == 9:
+            by_prefix[national[:7]].add(int(national[7:]))
+    marked = []
+    for finding in phones:
+        national = _national(finding)
+        if len(national) != 9:
+            continue
+        ends = by_prefix[national[:7]]
+        own = int(national[7:])
+        if any(0 < abs(own - other) <= 3 for other in ends):
+            marked.append(finding)
+    return marked
+
+
+def _one_name_many_domains(mails: Sequence[Finding]) -> list[Finding]:
+    domains: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for finding in mails:
+        local, _, domain = finding.value.lower().rpartition("@")
+        domains[(finding.path, local.partition("+")[0])].add(domain)
+    return [f for f in mails
+            if len(domains[(f.path, f.value.lower().rpartition("@")[0].partition("+")[0])]) >= 3]
 
 
 def _business(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Iterable[str]) -> None:

@@ -338,3 +338,86 @@ def test_author_credited_a_few_lines_above_a_lone_address_is_a_contributor(tmp_p
     assert _verdicts(tmp_path / "far", "abs.decTest", far) == [("email", "jeanne.martin@orange.fr", "personal")]
     row = header.replace("--   jeanne.martin@orange.fr ", "Martin;jeanne.martin@orange.fr;0647298153")
     assert ("email", "jeanne.martin@orange.fr", "personal") in _verdicts(tmp_path / "row", "abs.decTest", row)
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        # Made-up people: placeholder titles, fictional or famous names, words as surnames.
+        ('email: "monsieurtransporteur@orange.fr"', "test-data"),
+        ('email: "walter.white@orange.fr"', "test-data"),
+        ('email: "saulgoodman@free.fr"', "test-data"),
+        ('email: "jean.voiture@orange.fr"', "test-data"),
+        # Made-up domains: a plain word, a word and `co`, a provider's look-alike, a given name.
+        ('email: "michel@lapin.com"', "test-data"),
+        ('email: "jeanne.martin@transportco.fr"', "test-data"),
+        ('email: "jeanne.martin@gmail-dechetterie.com"', "test-data"),
+        ('email: "jeanne.martin@paul.com"', "test-data"),
+        ('email: "jeanne@longo.fr"', "test-data"),
+        ('email: "marie@gmail.com"', "test-data"),
+        # People's addresses keep their verdict: word-named employers, chosen TLDs, sub-domains,
+        # a provider's mailbox with more than a bare given name.
+        ('email: "jeanne.martin@orange.fr"', "personal"),
+        ('email: "jeanne.martin@airbus.com"', "personal"),
+        ('email: "jeanne.martin@lapin.paris"', "personal"),
+        ('email: "jeanne.martin@rh.lapin.com"', "personal"),
+        ('email: "marie.lefebvre72@gmail.com"', "personal"),
+        ('email: "jeanne.durand@free.fr"', "personal"),
+    ],
+)
+def test_made_up_people_and_domains(tmp_path: Path, line: str, verdict: str) -> None:
+    verdicts = _verdicts(tmp_path, "app/users.yml", line + "\n")
+    assert verdicts and {v for *_, v in verdicts} == {verdict}, verdicts
+
+
+def test_a_phone_on_a_legal_notice_page_is_public_contact(tmp_path: Path) -> None:
+    page = f"<p>Éditeur du site : Association Lapin, tél. {PERSON_PHONE}</p>\n"
+    assert _verdicts(tmp_path, "app/views/pages/mentions-legales.html.erb", page) == [
+        ("fr-phone", PERSON_PHONE, "public-contact")]
+    assert _verdicts(tmp_path / "other", "app/views/pages/accueil.html.erb", page) == [
+        ("fr-phone", PERSON_PHONE, "personal")]
+
+
+def test_a_phone_in_the_record_of_a_place_is_public_contact(tmp_path: Path) -> None:
+    seed = ('Lieu.create!(\n  name: "Point-justice de Lapin",\n  address: "3 rue de la Gare",\n'
+            f'  phone_number: "{PERSON_PHONE}"\n)\n')
+    assert _verdicts(tmp_path, "db/seeds.rb", seed) == [("fr-phone", PERSON_PHONE, "public-contact")]
+    person = seed.replace("Lieu.create!", "User.create!").replace("Point-justice de Lapin", "Jeanne Martin")
+    assert _verdicts(tmp_path / "other", "db/seeds.rb", person) == [("fr-phone", PERSON_PHONE, "personal")]
+
+
+def test_a_number_spelled_three_ways_in_one_file_is_a_formatting_test(tmp_path: Path) -> None:
+    spec = "".join(f'expect(format("{s}")).to eq "0623456718"\n'
+                   for s in ("06 23 45 67 18", "+33623456718", "06.23.45.67.18"))
+    verdicts = _verdicts(tmp_path, "spec/phone_spec.rb", spec)
+    assert verdicts and {v for *_, v in verdicts} == {"test-data"}
+
+
+def test_numbers_counted_up_are_numbered_fixtures(tmp_path: Path) -> None:
+    fixtures = "".join(f"- telephone: 06 23 45 67 {end}\n" for end in (15, 16, 17))
+    verdicts = _verdicts(tmp_path, "fixtures/agents.yml", fixtures)
+    assert [v for *_, v in verdicts] == ["test-data"] * 3
+    apart = "- telephone: 06 23 45 67 15\n- telephone: 06 23 45 67 48\n"
+    assert {v for *_, v in _verdicts(tmp_path / "other", "fixtures/agents.yml", apart)} == {"personal"}
+
+
+def test_one_name_at_three_domains_is_an_address_test(tmp_path: Path) -> None:
+    mails = "".join(f'"jeanne.martin@{d}",\n' for d in ("orange.fr", "laposte.net", "sfr.fr"))
+    verdicts = _verdicts(tmp_path, "src/validate.test.ts", mails)
+    assert [v for *_, v in verdicts] == ["test-data"] * 3
+
+
+def test_an_export_keeps_its_values_personal_whatever_their_neighbours(tmp_path: Path) -> None:
+    """Counted-up numbers inside a file that fills an export are judged one by one."""
+    rows = ["nom;prenom;telephone"] + [f"Martin;Jeanne;06 23 45 67 {10 + n}" for n in range(12)]
+    findings, annotated = _scan_file(tmp_path, "exports/agents.csv", "\n".join(rows) + "\n")
+    members = [f for f in individual_findings(findings) if f.rule_id == "fr-phone"]
+    assert len(members) == 12 and {f.verdict for f in members} == {"personal"}
+    assert not [f for f in annotated if f.rule_id == "fr-phone"]
+
+
+def test_a_phone_beside_a_made_up_address_is_test_data(tmp_path: Path) -> None:
+    record = f'{{name: "Transporteur 002", phone: "{PERSON_PHONE}", email: "transporteur002@transport.com"}}\n'
+    assert {v for *_, v in _verdicts(tmp_path, "seeds/companies.ts", record)} == {"test-data"}
+    real = record.replace("transporteur002@transport.com", PERSON_MAIL)
+    assert {v for *_, v in _verdicts(tmp_path / "other", "seeds/companies.ts", real)} == {"personal"}
