@@ -63,6 +63,7 @@ class Config:
     decode: bool = True  # scan inside base64 / percent-encoded strings
     fingerprints: bool = True  # compute fingerprints in the workers (reports and baselines need them)
     export_threshold: int = 10  # records of one rule in one file that make an export finding; 0: never
+    group_repeats: bool = True  # one finding per value, with its locations (repeats.py)
 
     def with_overrides(self, **changes: Any) -> Config:
         known = {f.name for f in fields(self)}
@@ -167,7 +168,7 @@ def _verdict_settings(data: Any, where: str) -> VerdictSettings:
 
 _TOP = {"rules", "exclude", "max-file-size", "min-confidence", "jobs", "follow-symlinks", "inline-ignore",
         "baseline", "ignore-file", "allowlist", "regex-timeout", "decode", "verdicts",
-        "exports"}
+        "exports", "group-repeats"}
 
 
 def from_mapping(data: Any, source: Path, root: Path) -> Config:
@@ -199,7 +200,8 @@ def from_mapping(data: Any, source: Path, root: Path) -> Config:
         # 0, negative, nan or inf would disable the limit: a catastrophic user regex would hang.
         if not 0 < values["regex_timeout"] <= 3600:
             raise ConfigError(_("{where}: regex-timeout: must be a number of seconds in (0, 3600]").format(where=where))
-    for key, attr in (("follow-symlinks", "follow_symlinks"), ("inline-ignore", "inline_ignore"), ("decode", "decode")):
+    for key, attr in (("follow-symlinks", "follow_symlinks"), ("inline-ignore", "inline_ignore"), ("decode", "decode"),
+                      ("group-repeats", "group_repeats")):
         if key in data:
             values[attr] = _expect(data[key], bool, f"{where}: {key}")
     for key, attr in (("baseline", "baseline"), ("ignore-file", "ignore_file")):

@@ -259,9 +259,11 @@ def finish(result: ScanResult, config: Config, started: float) -> ScanResult:
     suppress(result, config)
     split_actionable(result)
     # On the final, actionable findings: a baseline of individual values still applies above.
-    from sondier import exports
+    from sondier import exports, repeats
 
     exports.apply(result, config.export_threshold)
+    if config.group_repeats:
+        repeats.apply(result)
     result.duration = time.perf_counter() - started
     return result
 

@@ -31,7 +31,8 @@ def scan(root: Path, **overrides: object) -> pipeline.ScanResult:
 
 
 def json_scan(args: list[str], cwd: Path, timeout: float = 60) -> tuple[int, dict, str]:
-    proc = run_sondier(["scan", *args, "--format", "json", "--rule", "email"], cwd=cwd, timeout=timeout)
+    proc = run_sondier(["scan", *args, "--format", "json", "--rule", "email", "--no-group-repeats"], cwd=cwd,
+                       timeout=timeout)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, json.loads(proc.stdout) if proc.stdout.strip() else {}, proc.stderr
 

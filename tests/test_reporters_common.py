@@ -85,7 +85,7 @@ SCAN_RULES = ("pii", "github-*")
 
 
 def scan_folder(folder: Path) -> ScanResult:
-    return scan_paths([folder], Config(root=folder, enable=SCAN_RULES))
+    return scan_paths([folder], Config(root=folder, enable=SCAN_RULES, group_repeats=False))  # each planted place
 
 
 def render(fmt: str, result: ScanResult, **options: object) -> str:

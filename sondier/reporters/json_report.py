@@ -44,7 +44,7 @@ def finding_dict(finding: Finding, options: ReportOptions) -> dict[str, Any]:
     if finding.column_name is not None:
         data["column_name"] = finding.column_name
     for key, value in finding.extra.items():
-        if key in {"commits_carrying", "in_head", "occurrences", "export"}:
+        if key in {"commits_carrying", "in_head", "occurrences", "export", "repeated"}:
             data[key] = value
     if finding.suppressed_by:
         data["suppressed_by"] = finding.suppressed_by
@@ -65,6 +65,7 @@ def summary(result: ScanResult, root: str = ".") -> dict[str, Any]:
         "by_category": dict(sorted(Counter(f.category for f in findings).items())),
         "files_with_findings": len({f.path for f in findings}),
         "exports": sum(1 for f in findings if "export" in f.extra),
+        "repeated": sum(1 for f in findings if "repeated" in f.extra),
         "suppressed": len(result.suppressed),
         "suppressed_by": dict(sorted(Counter(str(f.suppressed_by) for f in result.suppressed).items())),
         "below_threshold": result.below_threshold,

@@ -150,10 +150,30 @@ def _result(finding: Finding, rule_index: int, key: tuple[str, int], root: str) 
         },
         "properties": properties,
     }
+    related = _related_locations(finding, root)
+    if related:
+        result["relatedLocations"] = related
     if finding.suppressed_by:
         kind = "inSource" if finding.suppressed_by.startswith("inline") else "external"
         result["suppressions"] = [{"kind": kind, "justification": f"suppressed by {finding.suppressed_by}"}]
     return result
+
+
+MAX_RELATED = 100  # a repeated value's other places; the JSON report keeps them all
+
+
+def _related_locations(finding: Finding, root: str) -> list[dict[str, Any]]:
+    """The other places of a value written several times (one result per value, see repeats.py)."""
+    from sondier.repeats import other_locations
+
+    return [{
+        "id": number,
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(repo_relative(path, root)), "uriBaseId": SRCROOT},
+            "region": {"startLine": max(line, 1), "startColumn": max(column, 1)},
+        },
+        "message": {"text": "same value"},
+    } for number, (path, line, column) in enumerate(other_locations(finding)[:MAX_RELATED], start=1)]
 
 
 def _root_uri(root: str) -> str:

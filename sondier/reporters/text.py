@@ -55,7 +55,27 @@ def _group(console, findings: list[Finding], options: ReportOptions) -> None:  #
         console.print(f"[bold underline]{escape(path)}[/bold underline]")
         for finding in items:
             console.print(_finding_line(finding, options))
+            _other_locations(console, finding)
         console.print()
+
+
+SHOWN_LOCATIONS = 5
+
+
+def _other_locations(console, finding: Finding) -> None:  # type: ignore[no-untyped-def]
+    """A value written at several places is one finding: its other places follow it, indented."""
+    from rich.markup import escape
+
+    from sondier.repeats import other_locations
+
+    others = other_locations(finding)
+    also_at = _("also at {place}")  # outside the f-string: Babel does not read calls inside one
+    for path, line, column in others[:SHOWN_LOCATIONS]:
+        where = f"{line}:{column}" if path == finding.path else f"{path}:{line}:{column}"
+        console.print(f"             [dim]{escape(also_at.format(place=where))}[/dim]")
+    if len(others) > SHOWN_LOCATIONS:
+        more = _("and {count} more (the JSON report lists them all)").format(count=len(others) - SHOWN_LOCATIONS)
+        console.print(f"             [dim]{more}[/dim]")
 
 
 def _summary(console, result: ScanResult) -> None:  # type: ignore[no-untyped-def]
