@@ -136,6 +136,8 @@ def resolve_overlaps(items: Sequence[_Scored]) -> list[_Scored]:
     of them explains the characters and the others are fragments or echoes of it.
 
     Precedence, in order:
+    0. a rule that `refines` the other (fr-ins over fr-nir: the same number, read with the OID
+       that says it is a patient's health identity);
     1. containment: a value holding another one wins (an IBAN over the card number or the NIR
        read inside it, a SIRET over its SIREN or a phone-shaped run of its digits, a credentials
        URL's `:password@host` over the e-mail `password@host`);
@@ -167,7 +169,15 @@ def _contains(outer: _Scored, inner: _Scored) -> bool:
     return o.start <= i.start and i.end <= o.end and (o.end - o.start) > (i.end - i.start)
 
 
+def _refines(a: _Scored, b: _Scored) -> bool:
+    return b.candidate.rule.id in a.candidate.rule.refines
+
+
 def _wins(a: _Scored, b: _Scored) -> bool:
+    # A more specific reading of the same value comes first: the INS and the NIR it is made of
+    # pass the same key check, but only the INS says the number was sent as a health identity.
+    if _refines(a, b) or _refines(b, a):
+        return _refines(a, b)
     if _contains(a, b):
         return True
     if _contains(b, a):
