@@ -245,6 +245,8 @@ class Detector:
                 continue  # reported once, as the art. 9 record it is
             if rule.record == "sensitive" and not table.sensitive:
                 continue
+            if rule.record == "person" and not table.describes:
+                continue  # a column of NIRs alone: fr-nir reports it already (PersonTable.describes)
             threshold = rule.threshold if self.min_confidence is None else self.min_confidence
             if rule.base_confidence < threshold:
                 result.below_threshold += 1

@@ -64,6 +64,8 @@ for _kind, _names in {
 }.items():
     for _name in _names:
         _COLUMN_KINDS[_name] = _kind
+# Kinds of columns whose values a content rule reports one by one (fr-nir).
+_OWN_RULE_KINDS = frozenset({NIR})
 _AMBIGUOUS_SURNAME = frozenset({"nom", "name", "nomcomplet"})  # a surname only beside given names
 
 # GDPR art. 9 categories: column names (same normalisation) and what they reveal.
@@ -208,6 +210,18 @@ class PersonTable:
             return True
         # An address alone may be an organisation's: it needs a given name beside it.
         return GIVEN_NAME in kinds and bool(kinds & {BIRTH_DATE, ADDRESS, POSTCODE})
+
+    @property
+    def describes(self) -> bool:
+        """Whether the table says who its people are beyond values a rule of their own reports.
+
+        A column of NIRs alone (`nir`, or `nom,nir` whose `nom` holds no confirmed surnames) is
+        already reported NIR by NIR by fr-nir, or as one fr-nir export: a person-record on top
+        would report the same column twice and say nothing new. Beside a confirmed name, birth
+        date, address... it does say something new: the NIR is joined to a person one can name
+        or find, which is what person-record reports. Such a table still *identifies* people,
+        so art. 9 data beside the NIRs is reported (sensitive-record): fr-nir does not say that."""
+        return bool(set(self.columns.values()) - _OWN_RULE_KINDS)
 
 
 def _header_and_rows(chunk: Chunk) -> tuple[str, str, int] | None:
