@@ -203,3 +203,51 @@ def test_nir_only_table_identifies_but_does_not_describe() -> None:
     assert table is not None and table.identifies and not table.describes
     table = _table("prenom,nir\n" + "\n".join(f"Camille,{nir(seed)}" for seed in range(3)))
     assert table is not None and table.describes
+
+
+def _tables(root: Path) -> list[tuple[str, str, str]]:
+    result = run_sondier(["scan", str(root), "--format", "json", "--rule", "pii"])
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    return sorted((str(f["path"]).rsplit("/", 1)[-1], str(f["rule_id"]), str(f["verdict"]))
+                  for f in report["findings"] + report["annotated"] if f["rule_id"] == "person-record")
+
+
+def test_a_table_of_made_up_people_is_test_data_but_one_real_row_keeps_it_personal(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(31)
+    people_rows = [(fake.last_name(), fake.first_name(), fake.date_of_birth().isoformat()) for _ in range(6)]
+    header = "nom,prenom,date_naissance,email\n"
+    (tmp_path / "reserved.csv").write_text(header + "".join(
+        f"{n},{p},{d},{fake.user_name()}@example.org\n" for n, p, d in people_rows))
+    (tmp_path / "real.csv").write_text(header + "".join(
+        f"{n},{p},{d},{fake.user_name()}@orange.fr\n" for n, p, d in people_rows))
+    # Rows that say what they are: a TEST cell, a fictional surname.
+    (tmp_path / "said.csv").write_text("nom;prenom;date_naissance;commune\nDUPNEU;Bob;15/11/1993;TEST\n"
+                                       "DOE;John;02/02/1986;Lyon\n")
+    mixed = [*people_rows[:3], ("Doe", "John", "1986-02-02")]
+    (tmp_path / "mixed.csv").write_text(header + "".join(
+        f"{n},{p},{d},{fake.user_name()}@{'example.org' if i else 'orange.fr'}\n"
+        for i, (n, p, d) in enumerate(mixed)))
+    api = {"paths": {"/users": {"get": {"responses": {"200": {"content": {"application/json": {"examples": {
+        "example": {"value": {"users": [{"first_name": p, "last_name": n, "birth_date": d}
+                                        for n, p, d in people_rows]}}}}}}}}}}}
+    (tmp_path / "openapi.json").write_text(json.dumps(api, indent=2))
+    assert _tables(tmp_path) == [
+        ("mixed.csv", "person-record", "personal"),  # its first row's address is a real provider's
+        ("openapi.json", "person-record", "test-data"),  # an OpenAPI example is documentation
+        ("real.csv", "person-record", "personal"),
+        ("reserved.csv", "person-record", "test-data"),
+        ("said.csv", "person-record", "test-data"),
+    ]
+
+
+@pytest.mark.parametrize(("row", "made_up"), [
+    (["Durand", "Camille", "TEST"], True),
+    (["Doe", "John", "Lyon"], True),
+    (["${LAST}", "Camille", "Lyon"], True),
+    (["Durand", "Camille", "Lyon"], False),
+    (["Durand", "Camille", "inconnu"], False),  # a status a real table may hold
+])
+def test_placeholder_rows(row: list[str], made_up: bool) -> None:
+    assert people.placeholder_row(row, [0, 1]) is made_up
