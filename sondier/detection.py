@@ -137,6 +137,8 @@ def resolve_overlaps(items: Sequence[_Scored]) -> list[_Scored]:
     of them explains the characters and the others are fragments or echoes of it.
 
     Precedence, in order:
+    0. a rule that `refines` the other (fr-ins over fr-nir: the same number, read with the OID
+       that says it is a patient's health identity);
     1. containment: a value holding another one wins (an IBAN over the card number or the NIR
        read inside it, a SIRET over its SIREN or a phone-shaped run of its digits, a credentials
        URL's `:password@host` over the e-mail `password@host`);
@@ -168,12 +170,28 @@ def _contains(outer: _Scored, inner: _Scored) -> bool:
     return o.start <= i.start and i.end <= o.end and (o.end - o.start) > (i.end - i.start)
 
 
+def _refines(a: _Scored, b: _Scored) -> bool:
+    return b.candidate.rule.id in a.candidate.rule.refines
+
+
 def _wins(a: _Scored, b: _Scored) -> bool:
+    # A more specific reading of the same value comes first: the INS and the NIR it is made of
+    # pass the same key check, but only the INS says the number was sent as a health identity.
+    if _refines(a, b) or _refines(b, a):
+        return _refines(a, b)
     if _contains(a, b):
         return True
     if _contains(b, a):
         return False
     return _precedence(a) >= _precedence(b)
+
+
+# Keys under which a document's records are examples by definition (OpenAPI, JSON Schema).
+_EXAMPLE_KEYS = frozenset({"example", "examples", "x-example", "x-examples"})
+
+
+def _documented_example(records: Records, record: Record) -> bool:
+    return any(key.lower() in _EXAMPLE_KEYS for key in records.enclosing_keys(record))
 
 
 class Detector:
@@ -231,11 +249,14 @@ class Detector:
 
     def _add_table(self, result: Detected, chunk: Chunk, lines: _Lines, records: Records, table: PersonTable) -> None:
         enabled = {r.record for r in self.matcher.record_rules}
+        made_up = self._made_up(table, records, result.findings)
         for rule in self.matcher.record_rules:
             if rule.record == "person" and table.sensitive and "sensitive" in enabled:
                 continue  # reported once, as the art. 9 record it is
             if rule.record == "sensitive" and not table.sensitive:
                 continue
+            if rule.record == "person" and not table.describes:
+                continue  # a column of NIRs alone: fr-nir reports it already (PersonTable.describes)
             threshold = rule.threshold if self.min_confidence is None else self.min_confidence
             if rule.base_confidence < threshold:
                 result.below_threshold += 1
@@ -243,7 +264,30 @@ class Detector:
             finding = self._record_finding(rule, chunk, lines, table)
             first = records.at(table.first_row_offset)
             finding.record = records.record_id(first) if first is not None else None
+            if made_up:
+                finding.test_data, finding.verdict = True, TEST_DATA
+                finding.verdict_reasons = [made_up]
+                finding.reasons.append(made_up)
             result.findings.append(finding)
+
+    @staticmethod
+    def _made_up(table: PersonTable, records: Records, findings: Sequence[Finding]) -> str | None:
+        """Why every row of a table is made up, or None. A row is made up when its own cells say
+        so (people.placeholder_row) or when the verdict stage judged one of its e-mails or phones
+        test data (`agent@example.com`, a disposable mailbox, a patterned number). Every row, not
+        most: a real export holding a few test accounts is still a real export."""
+        if not table.row_starts:
+            return None
+        test_records = {f.record for f in findings if f.record is not None and f.verdict == TEST_DATA}
+        for index, start in enumerate(table.row_starts):
+            if index in table.placeholder_rows:
+                continue
+            record = records.at(start)
+            if record is None:
+                return None
+            if records.record_id(record) not in test_records and not _documented_example(records, record):
+                return None
+        return "every row made up (test words, fictional names, test-data e-mails or phones, documentation examples)"
 
     def _record_finding(self, rule: Rule, chunk: Chunk, lines: _Lines, table: PersonTable) -> Finding:
         line, column = lines.position(table.first_row_offset)

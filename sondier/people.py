@@ -25,7 +25,7 @@ import gzip
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -64,6 +64,8 @@ for _kind, _names in {
 }.items():
     for _name in _names:
         _COLUMN_KINDS[_name] = _kind
+# Kinds of columns whose values a content rule reports one by one (fr-nir).
+_OWN_RULE_KINDS = frozenset({NIR})
 _AMBIGUOUS_SURNAME = frozenset({"nom", "name", "nomcomplet"})  # a surname only beside given names
 
 # GDPR art. 9 categories: column names (same normalisation) and what they reveal.
@@ -204,6 +206,10 @@ class PersonTable:
     rows: int = 0
     sensitive: dict[str, str] = field(default_factory=dict)  # column name -> category
     first_row_offset: int = 0
+    row_starts: list[int] = field(default_factory=list)  # chunk offset of each row read
+    # Rows whose own cells say they are made up (see placeholder_row); detection adds the rows
+    # whose e-mails or phones the verdict stage judged test data.
+    placeholder_rows: set[int] = field(default_factory=set)
 
     @property
     def identifies(self) -> bool:
@@ -214,6 +220,18 @@ class PersonTable:
             return True
         # An address alone may be an organisation's: it needs a given name beside it.
         return GIVEN_NAME in kinds and bool(kinds & {BIRTH_DATE, ADDRESS, POSTCODE})
+
+    @property
+    def describes(self) -> bool:
+        """Whether the table says who its people are beyond values a rule of their own reports.
+
+        A column of NIRs alone (`nir`, or `nom,nir` whose `nom` holds no confirmed surnames) is
+        already reported NIR by NIR by fr-nir, or as one fr-nir export: a person-record on top
+        would report the same column twice and say nothing new. Beside a confirmed name, birth
+        date, address... it does say something new: the NIR is joined to a person one can name
+        or find, which is what person-record reports. Such a table still *identifies* people,
+        so art. 9 data beside the NIRs is reported (sensitive-record): fr-nir does not say that."""
+        return bool(set(self.columns.values()) - _OWN_RULE_KINDS)
 
 
 def _header_and_rows(chunk: Chunk) -> tuple[str, str, int] | None:
@@ -267,11 +285,34 @@ def analyze_table(chunk: Chunk) -> PersonTable | None:
         names = next(csv.reader([header], delimiter=delimiter), [])
         if not _may_identify(names):
             return None
-        reader = csv.reader(io.StringIO(body), delimiter=delimiter)
-        rows = [r for r in itertools.islice(reader, MAX_ROWS) if len(r) == len(names)]
+        rows, starts = _read_rows(body, delimiter, len(names))
     except csv.Error:
         return None  # not a table after all (a huge quoted field, a stray NUL)
-    return analyze_rows(names, rows, offset)
+    return analyze_rows(names, rows, offset, [offset + start for start in starts])
+
+
+def _read_rows(body: str, delimiter: str, width: int) -> tuple[list[list[str]], list[int]]:
+    """The rows of ``width`` fields (at most MAX_ROWS) and the offset in ``body`` where each
+    starts: the reader pulls lines one by one, so what it has consumed before a row is where
+    that row starts, quoted newlines included."""
+    lines = io.StringIO(body)
+    consumed = [0]
+
+    def pulled() -> Iterator[str]:
+        for line in lines:
+            yield line
+            consumed[0] += len(line)
+
+    reader = csv.reader(pulled(), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    start = 0
+    for row in itertools.islice(reader, MAX_ROWS):
+        if len(row) == width:
+            rows.append(row)
+            starts.append(start)
+        start = consumed[0]
+    return rows, starts
 
 
 def _may_identify(names: list[str]) -> bool:
@@ -279,13 +320,15 @@ def _may_identify(names: list[str]) -> bool:
     return len(kinds) >= 2 or NIR in kinds.values()  # one column (a NIR apart) never identifies anyone
 
 
-def analyze_rows(names: list[str], rows: list[list[str]], offset: int) -> PersonTable | None:
+def analyze_rows(
+    names: list[str], rows: list[list[str]], offset: int, row_starts: list[int] | None = None
+) -> PersonTable | None:
     """The people rows of one shape (column ``names``) describe, or None; ``offset`` is where
-    the first row starts in the chunk."""
+    the first row starts in the chunk, ``row_starts`` where each row does."""
     kinds, sensitive = _column_kinds(names)
     if not rows or not _may_identify(names):
         return None
-    table = PersonTable(rows=len(rows), first_row_offset=offset)
+    table = PersonTable(rows=len(rows), first_row_offset=offset, row_starts=list(row_starts or []))
     for index, kind in kinds.items():
         if _confirmed((r[index] for r in rows), _CHECKS[kind]):
             table.columns[names[index].strip()] = kind
@@ -293,6 +336,8 @@ def analyze_rows(names: list[str], rows: list[list[str]], offset: int) -> Person
     _check_towns(table, names, kinds, rows)
     if not table.identifies:
         return None
+    name_columns = [i for i, kind in kinds.items() if kind in _NAME_KINDS]  # confirmed or not: `DOE` is in no list
+    table.placeholder_rows = {i for i, row in enumerate(rows) if placeholder_row(row, name_columns)}
     table.sensitive = {names[i].strip(): why for i, why in sensitive.items() if _holds_sensitive(names[i], i, rows)}
     return table
 
@@ -303,7 +348,7 @@ def analyze_records(records: Records, limit: int = MAX_ROWS) -> list[PersonTable
     text = records.chunk.text
     if not _PERSON_KEY.search(text) or records.kind not in _RECORD_KINDS:
         return []  # cheap: no key that could name a person, or no records at all
-    groups: dict[tuple[str, ...], tuple[int, list[list[str]]]] = {}
+    groups: dict[tuple[str, ...], tuple[int, list[list[str]], list[int]]] = {}
     seen: set[int] = set()
     for offset in _record_openings(text):
         record = records.at(offset)
@@ -314,10 +359,11 @@ def analyze_records(records: Records, limit: int = MAX_ROWS) -> list[PersonTable
         names = tuple(f.name or "" for f in fields)
         if not names or not _may_identify(list(names)):
             continue
-        _, rows = groups.setdefault(names, (record.start, []))
+        _, rows, starts = groups.setdefault(names, (record.start, [], []))
         if len(rows) < limit:
             rows.append([text[f.start : f.end].strip().strip("\"'") for f in fields])
-    tables = [analyze_rows(list(names), rows, first) for names, (first, rows) in groups.items()]
+            starts.append(record.start)
+    tables = [analyze_rows(list(names), rows, first, starts) for names, (first, rows, starts) in groups.items()]
     return [t for t in tables if t is not None]
 
 
@@ -335,6 +381,46 @@ _PERSON_KEY = re.compile(r"(?i)\bnom|pr[ée]nom|first_?name|last_?name|given_?na
                          r"|birth|\bdob\b|adress|address|code_?postal|postal_?code|zip_?code|\bnir\b|num_?secu"
                          r"|^sn:|^n:", re.MULTILINE)
 _OPENING = re.compile(r"[{(]\s*|^[ \t]*\S", re.MULTILINE)
+
+
+_NAME_KINDS = frozenset({SURNAME, BIRTH_NAME, GIVEN_NAME})
+# A cell that is code, not data: a template's placeholder (`${EMAIL1}`, `{{ nom }}`, `%(nom)s`,
+# `:email`, `?`). A row holding one is written by a program (a test's seed query), not exported.
+_PLACEHOLDER_CELL = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|%(?:\([\w.]+\))?s|:[A-Za-z_]\w*|\?|#\{[^}]*\}")
+
+
+# Whole cells that only made-up rows hold. Narrower than the verdict stage's test words: a real
+# table may well say `inconnu`, `local` or `preprod` in a status column.
+_MADE_UP_CELLS = frozenset({
+    "test", "tests", "testing", "fake", "dummy", "demo", "sample", "example", "exemple", "factice", "fictif",
+    "fictive", "bidon", "placeholder", "lorem", "ipsum", "foo", "bar", "baz", "foobar", "toto", "tata", "titi",
+    "tutu", "xxx", "yyy", "zzz", "changeme", "fixture", "mock", "bogus",
+})  # fmt: skip
+
+
+def placeholder_row(row: list[str], name_columns: list[int], name_words: Iterable[str] | None = None) -> bool:
+    """Whether a row's own cells say it is made up: a cell that is a test word (`TEST`, `demo`),
+    a name holding a placeholder or fictional name (`DOE`, `Toto`, `Simpson`: the verdict
+    stage's test and fiction words), or a template placeholder. Real people have none of these;
+    a real export may have a few such rows, but not only such rows (see detection)."""
+    vocabulary = _name_vocabulary() if name_words is None else frozenset(name_words)
+    for index, cell in enumerate(row):
+        value = cell.strip()
+        if not value:
+            continue
+        if fold(value) in _MADE_UP_CELLS or _PLACEHOLDER_CELL.fullmatch(value):
+            return True
+        if index in name_columns and any(part in vocabulary for part in re.split(r"[ '’-]", fold(value)) if part):
+            return True
+    return False
+
+
+@cache
+def _name_vocabulary() -> frozenset[str]:
+    from sondier.verdict import builtin_lists
+
+    lists = builtin_lists()
+    return lists.test_words | lists.fiction_words
 
 
 def _holds_sensitive(name: str, index: int, rows: list[list[str]]) -> bool:

@@ -500,6 +500,21 @@ class Records:
             key = None if key_end > offset else name  # a value used as a key names nothing
         return Record(JSON, starts[index], end, key)
 
+    def enclosing_keys(self, record: Record) -> Iterator[str]:
+        """The keys a JSON record sits under, innermost first (`value`, `example`, `examples`,
+        `200`, ...): an OpenAPI document's people sit under `examples`. Other kinds: none."""
+        if record.kind != JSON:
+            return
+        starts, _, parents, keys = self._json_index()
+        index = self._json_object_at(record.start)
+        while index >= 0 and parents[index] >= 0:
+            parent = parents[index]
+            own = keys[parent]
+            position = bisect.bisect_right(own, (starts[index], -1, "")) - 1
+            if position >= 0:
+                yield own[position][2]
+            index = parent
+
     def _json_fields(self, record: Record) -> list[Field]:
         index = self._json_object_at(record.start)
         if index < 0:

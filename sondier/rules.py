@@ -40,6 +40,7 @@ _TOP_KEYS = {
     "entropy": (int, float),
     "boundary": bool,
     "literal": bool,
+    "refines": list,
     "context": dict,
     "confidence": dict,
     "testdata": dict,
@@ -110,6 +111,9 @@ class Rule:
     negative_examples: tuple[str, ...] = ()
     # A record rule has no regex: the analyzer named here judges whole records (sondier/people.py).
     record: str | None = None
+    # Rules whose value this rule reads more specifically (an INS is a NIR sent with the INS
+    # OIDs): where their values overlap, this rule's finding is the one kept (resolve_overlaps).
+    refines: frozenset[str] = frozenset()
     # (language, name, description, remediation) for each language the rule file gives.
     translations: tuple[tuple[str, str, str, str], ...] = ()
     compiled: Any = field(default=None, compare=False, repr=False)
@@ -255,6 +259,9 @@ def parse_rule(data: Any, path: str) -> Rule:
     if not 0 <= window <= 2000:
         raise RuleError(path, rule_id, "context.window", "must be between 0 and 2000")
     translations = _localized_texts(path, rule_id, data)
+    refines = _string_list(path, rule_id, "refines", data.get("refines", []))
+    if rule_id in refines or any(not ID_PATTERN.match(r) for r in refines):
+        raise RuleError(path, rule_id, "refines", "must list the ids of other rules")
     return Rule(
         id=rule_id,
         name=_english(data["name"]),
@@ -267,6 +274,7 @@ def parse_rule(data: Any, path: str) -> Rule:
         source=path,
         paths=_string_list(path, rule_id, "path", data.get("path", [])),
         record=_record_kind(path, rule_id, data),
+        refines=frozenset(refines),
         flags=flags,
         keywords=keywords,
         validator=validator,

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import json
 import random
 import string
+from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import run_sondier
 
 from sondier.chunks import Chunk, CommitInfo
 from sondier.detection import Detector, _Scored, resolve_overlaps, validator_strength
 from sondier.matching import Candidate
 from sondier.rules import compile_rule, load_rules
+from tests.gitrepo import nir
 
 
 def email_detector(**kwargs: object) -> Detector:
@@ -135,3 +140,53 @@ def test_same_span_stronger_validator_wins_and_distinct_values_stay() -> None:
     kept = resolve_overlaps([generic, card, email])
     assert [k.candidate.rule.id for k in kept] == ["payment-card", "email"]
     assert validator_strength(card.candidate.rule) > validator_strength(generic.candidate.rule)
+
+
+def test_a_rule_that_refines_another_wins_on_the_same_value_whatever_the_scores() -> None:
+    ins = _scored("fr-ins", 10, 25, confidence=0.6)
+    plain = _scored("fr-nir", 10, 25, confidence=1.0)  # a context word beside it, a higher score
+    for order in ([ins, plain], [plain, ins]):
+        assert [k.candidate.rule.id for k in resolve_overlaps(order)] == ["fr-ins"]
+    assert "fr-nir" in ins.candidate.rule.refines
+
+
+def _hl7_message(number: str, oid: str) -> str:
+    return ("MSH|^~\\&|DPI|CHU|GAM|CHU|20260112083000||ADT^A04|MSG0001|P|2.5\r\n"
+            f"PID|1||{number}^^^ASIP-SANTE-INS-NIR&{oid}&ISO^INS||DURAND^CAMILLE^^^^^L||19850510|F\r\n")
+
+
+def _fhir_patient(number: str, oid: str) -> str:
+    patient = {"resourceType": "Patient", "identifier": [
+        {"use": "official", "system": f"urn:oid:{oid}", "value": number}]}
+    return json.dumps(patient, indent=2) + "\n"
+
+
+def _cda_header(number: str, oid: str) -> str:
+    return (f'<recordTarget><patientRole>\n  <id root="{oid}" extension="{number}"/>\n'
+            "</patientRole></recordTarget>\n")
+
+
+@pytest.mark.parametrize("spelling", ["compact", "grouped"])
+def test_an_ins_is_one_fr_ins_finding_never_also_a_nir(tmp_path: Path, spelling: str) -> None:
+    def value(seed: int) -> str:
+        number = nir(seed)
+        if spelling == "compact":
+            return number
+        return " ".join([number[0], number[1:3], number[3:5], number[5:7], number[7:10], number[10:13], number[13:]])
+
+    (tmp_path / "adt.hl7").write_text(_hl7_message(value(1), "1.2.250.1.213.1.4.8"))
+    (tmp_path / "patient.json").write_text(_fhir_patient(value(2), "1.2.250.1.213.1.4.8"))
+    (tmp_path / "cda.xml").write_text(_cda_header(value(3), "1.2.250.1.213.1.4.8"))
+    (tmp_path / "test-patient.hl7").write_text(_hl7_message(value(4), "1.2.250.1.213.1.4.10"))
+    report = _scan_pii(tmp_path)
+    found = sorted((f["path"].rsplit("/", 1)[-1], f["rule_id"]) for f in report["findings"])
+    assert found == [("adt.hl7", "fr-ins"), ("cda.xml", "fr-ins"), ("patient.json", "fr-ins")]
+    # Sent with the test OID: test data, listed apart, and no NIR finding in its place either.
+    annotated = [(f["path"].rsplit("/", 1)[-1], f["rule_id"], f["verdict"]) for f in report["annotated"]]
+    assert annotated == [("test-patient.hl7", "fr-ins", "test-data")]
+
+
+def _scan_pii(root: Path) -> dict[str, Any]:
+    result = run_sondier(["scan", str(root), "--format", "json", "--rule", "pii"])
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)

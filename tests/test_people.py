@@ -13,6 +13,7 @@ from faker import Faker
 
 from sondier import people
 from sondier.chunks import Chunk
+from tests.gitrepo import nir
 
 
 def _table(text: str) -> people.PersonTable | None:
@@ -155,3 +156,98 @@ def test_cli_on_a_json_fixture_reports_one_finding(tmp_path: Path) -> None:
     [finding] = json.loads(result.stdout)["findings"]
     assert "12 rows" in finding["reasons"]
     assert all(u["last_name"] not in result.stdout for u in users)
+
+
+def _scan_rules(root: Path) -> list[dict[str, object]]:
+    result = run_sondier(["scan", str(root), "--format", "json", "--rule", "pii", "--rule", "person-record",
+                          "--rule", "sensitive-record"])
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def _by_file(findings: list[dict[str, object]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for finding in findings:
+        grouped.setdefault(str(finding["path"]).rsplit("/", 1)[-1], []).append(str(finding["rule_id"]))
+    return {path: sorted(rules) for path, rules in grouped.items()}
+
+
+def test_a_table_of_nirs_alone_is_left_to_fr_nir_but_named_people_with_nirs_are_a_record(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(21)
+    nirs = [nir(seed) for seed in range(12)]
+    (tmp_path / "nirs.csv").write_text("nir\n" + "".join(f"{n}\n" for n in nirs[:3]))
+    # `nom` alone is a surname only beside given names: here it holds service names, confirmed by nothing.
+    (tmp_path / "services.csv").write_text("nom,nir\n" + "".join(
+        f"{service},{n}\n" for service, n in zip(["Accueil", "Urgences", "Radiologie"], nirs[3:6], strict=True)))
+    (tmp_path / "export.csv").write_text("nir\n" + "".join(f"{n}\n" for n in nirs))  # an fr-nir export
+    (tmp_path / "customers.json").write_text(json.dumps([{"numSecu": n, "actif": True} for n in nirs[:4]]))
+    (tmp_path / "patients.csv").write_text("nom,prenom,nir\n" + "".join(
+        f"{fake.last_name()},{fake.first_name()},{n}\n" for n in nirs[6:9]))
+    (tmp_path / "prenoms.csv").write_text("prenom,nir\n" + "".join(f"{fake.first_name()},{n}\n" for n in nirs[9:12]))
+    (tmp_path / "sejours.csv").write_text("nir,diagnostic\n" + "".join(f"{n},asthme\n" for n in nirs[:2]))
+    assert _by_file(_scan_rules(tmp_path)) == {
+        "nirs.csv": ["fr-nir"] * 3,
+        "services.csv": ["fr-nir"] * 3,
+        "export.csv": ["fr-nir"],  # one export finding for the twelve values
+        "customers.json": ["fr-nir"] * 4,
+        "patients.csv": ["fr-nir"] * 3 + ["person-record"],
+        "prenoms.csv": ["fr-nir"] * 3 + ["person-record"],
+        # fr-nir does not say the NIRs sit beside a diagnosis: the art. 9 record does.
+        "sejours.csv": ["fr-nir"] * 2 + ["sensitive-record"],
+    }
+
+
+def test_nir_only_table_identifies_but_does_not_describe() -> None:
+    table = _table("id,nir\n" + "\n".join(f"{seed},{nir(seed)}" for seed in range(3)))
+    assert table is not None and table.identifies and not table.describes
+    table = _table("prenom,nir\n" + "\n".join(f"Camille,{nir(seed)}" for seed in range(3)))
+    assert table is not None and table.describes
+
+
+def _tables(root: Path) -> list[tuple[str, str, str]]:
+    result = run_sondier(["scan", str(root), "--format", "json", "--rule", "pii"])
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    return sorted((str(f["path"]).rsplit("/", 1)[-1], str(f["rule_id"]), str(f["verdict"]))
+                  for f in report["findings"] + report["annotated"] if f["rule_id"] == "person-record")
+
+
+def test_a_table_of_made_up_people_is_test_data_but_one_real_row_keeps_it_personal(tmp_path: Path) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(31)
+    people_rows = [(fake.last_name(), fake.first_name(), fake.date_of_birth().isoformat()) for _ in range(6)]
+    header = "nom,prenom,date_naissance,email\n"
+    (tmp_path / "reserved.csv").write_text(header + "".join(
+        f"{n},{p},{d},{fake.user_name()}@example.org\n" for n, p, d in people_rows))
+    (tmp_path / "real.csv").write_text(header + "".join(
+        f"{n},{p},{d},{fake.user_name()}@orange.fr\n" for n, p, d in people_rows))
+    # Rows that say what they are: a TEST cell, a fictional surname.
+    (tmp_path / "said.csv").write_text("nom;prenom;date_naissance;commune\nDUPNEU;Bob;15/11/1993;TEST\n"
+                                       "DOE;John;02/02/1986;Lyon\n")
+    mixed = [*people_rows[:3], ("Doe", "John", "1986-02-02")]
+    (tmp_path / "mixed.csv").write_text(header + "".join(
+        f"{n},{p},{d},{fake.user_name()}@{'example.org' if i else 'orange.fr'}\n"
+        for i, (n, p, d) in enumerate(mixed)))
+    api = {"paths": {"/users": {"get": {"responses": {"200": {"content": {"application/json": {"examples": {
+        "example": {"value": {"users": [{"first_name": p, "last_name": n, "birth_date": d}
+                                        for n, p, d in people_rows]}}}}}}}}}}}
+    (tmp_path / "openapi.json").write_text(json.dumps(api, indent=2))
+    assert _tables(tmp_path) == [
+        ("mixed.csv", "person-record", "personal"),  # its first row's address is a real provider's
+        ("openapi.json", "person-record", "test-data"),  # an OpenAPI example is documentation
+        ("real.csv", "person-record", "personal"),
+        ("reserved.csv", "person-record", "test-data"),
+        ("said.csv", "person-record", "test-data"),
+    ]
+
+
+@pytest.mark.parametrize(("row", "made_up"), [
+    (["Durand", "Camille", "TEST"], True),
+    (["Doe", "John", "Lyon"], True),
+    (["${LAST}", "Camille", "Lyon"], True),
+    (["Durand", "Camille", "Lyon"], False),
+    (["Durand", "Camille", "inconnu"], False),  # a status a real table may hold
+])
+def test_placeholder_rows(row: list[str], made_up: bool) -> None:
+    assert people.placeholder_row(row, [0, 1]) is made_up

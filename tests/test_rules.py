@@ -42,6 +42,8 @@ def test_valid_rule_parses_and_compiles() -> None:
         ({"examples": {"positive": []}}, "examples.positive", "at least one"),
         ({"regex": None}, "regex", "required"),
         ({"context": {"words": ["nir", " "]}}, "context.words", "empty context word"),
+        ({"refines": ["demo-token"]}, "refines", "ids of other rules"),
+        ({"refines": ["Fr NIR"]}, "refines", "ids of other rules"),
     ],
 )
 def test_invalid_fields_name_file_rule_and_field(change: dict, field: str, message: str) -> None:
