@@ -40,13 +40,19 @@ def group(findings: list[Finding]) -> list[Finding]:
     groups: dict[tuple[str, str], list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
-        if finding.commit is not None or EXPORT in finding.extra:
+        if finding.commit is not None or EXPORT in finding.extra or not _holds_a_value(finding):
             kept.append(finding)
         else:
             groups.setdefault((finding.rule_id, canonical(finding)), []).append(finding)
     for members in groups.values():
         kept.append(members[0] if len(members) == 1 else repeated_finding(members))
     return sorted(kept, key=Finding.sort_key)
+
+
+def _holds_a_value(finding: Finding) -> bool:
+    """Path rules' findings are a file's name and record rules' a table's column names: two
+    tables with the same header are two exports, not one value written twice."""
+    return not finding.extra.get("path_rule") and "rows" not in finding.extra
 
 
 def repeated_finding(members: list[Finding]) -> Finding:

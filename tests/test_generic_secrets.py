@@ -202,8 +202,8 @@ def test_cli_reports_only_the_literals(tmp_path: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(line + "\n", encoding="utf-8")
     report = tmp_path / "report.json"
-    result = run_sondier(["scan", ".", "--rule", "generic-*", "-f", "json", "-o", str(report), "-q", "--no-group-repeats"],
-                         cwd=tmp_path)
+    result = run_sondier(["scan", ".", "--rule", "generic-*", "-f", "json", "-o", str(report), "-q",
+                          "--no-group-repeats"], cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     findings = json.loads(report.read_text())["findings"]
     paths = sorted({f["path"].split("/")[1] for f in findings if f["path"].startswith("literal")}, key=int)

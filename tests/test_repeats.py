@@ -137,3 +137,19 @@ def test_a_baseline_accepts_every_place_of_a_repeated_value(tmp_path: Path) -> N
     (root / ".sondier.yml").unlink()
     report = _json(root, "--baseline", ".sondier-baseline.json")
     assert [f["path"] for f in report["findings"]] == ["conf3.yml"]
+
+
+def test_two_tables_with_the_same_header_stay_two_findings(tmp_path: Path) -> None:
+    """A person-record's value is its column names: the same header in two files is two tables."""
+    from faker import Faker
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(7)
+    for name in ("a.csv", "b.csv"):
+        rows = "".join(f"{fake.last_name()};{fake.first_name()};{fake.date_of_birth().strftime('%d/%m/%Y')}\n"
+                       for _ in range(5))
+        (tmp_path / name).write_text("nom;prenom;date_naissance\n" + rows, encoding="utf-8")
+    done = run_sondier(["scan", ".", "--rule", "person-record", "--format", "json"], cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert [f["path"] for f in report["findings"]] == ["a.csv", "b.csv"]
+    assert all("repeated" not in f for f in report["findings"])
