@@ -2,7 +2,7 @@
 (benchmarks/panel.yml), beside gitleaks' count on the same tree; then recall on a generated
 export planted into a copy of each tree (once at its root, once under its test fixtures).
 
-    python benchmarks/panel.py --trees DIR [--only NAME ...] [--no-plant] [--no-gitleaks] [--stdlib]
+    python benchmarks/panel.py --trees DIR [--only NAME ...] [--no-plant] [--no-gitleaks]
 
 DIR holds one checked-out tree per repository, named as in panel.yml. A missing tree is cloned
 from its URL at the pinned commit (the one network use of the benchmarks). Nothing is printed

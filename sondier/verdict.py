@@ -137,9 +137,20 @@ _SERVICE_WORDS = re.compile(
 # A comment line (`#`, `//`, `/*`, ` * `, `--`, `;`, `%`) naming someone the RFC 5322 way:
 # `Jeanne Martin <jm@x.fr>` or `jm@x.fr (Jeanne Martin)`: code crediting its authors.
 _CREDIT_COMMENT = re.compile(r"\s*(?:#|//|/\*|\*|--|;|%|\.\.)")
+_NAME = r"[A-ZÀ-Þ][\w'-]+(?:\s+[A-ZÀ-Þ][\w.'-]*)+"  # `Peter Åstrand`, `Fred L. Drake`
 _NAMED_ADDRESS = re.compile(
-    r"[A-Z][\w'-]+(?:\s+[A-Z][\w.'-]*)+\s*<[^<>@\s]+@[^<>\s]+>|[^\s()]+@[^\s()]+\s+\([A-Z][\w'-]+(?:\s+[\w.'-]+)+\)"
+    rf"{_NAME}\s*(?:<|&lt;)[^<>@\s]+@[^<>\s&]+(?:>|&gt;)|{_NAME}\s*\([^()@\s]+@[^()\s]+\)"
+    r"|[^\s()]+@[^\s()]+\s+\([A-ZÀ-Þ][\w'-]+(?:\s+[\w.'-]+)+\)"
 )
+# `By Greg Ward <gward@python.net>`, `pydoc by Ka-Ping Yee &lt;ping@lfw.org&gt;`: a byline.
+_BYLINE = re.compile(rf"\b[Bb]y\s+{_NAME}\s*(?:<|&lt;|\()")
+# A mailing list or its robots: `lists.` hosts, `-request`/`-owner`/`owner-` (RFC 2142 §5 and
+# the list managers' conventions), and a list named after its domain (`freebsd-isp@freebsd.org`).
+_LIST_LOCAL = re.compile(
+    r"^owner-|-(?:request|owner|admin|users?|devel|dev|announce|talk|bounces?|post|help|subscribe|unsubscribe|"
+    r"list|discuss|general)$")
+# What may stand beside an address alone on its line: a label such as `Email:` or `courriel :`.
+_ADDRESS_LABEL = re.compile(r"\b(?:e-?mail|mail|courriel|mel|contact)\s*:", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
 _TEL_LINK = re.compile(r"tel:\s*\+?[\d .\-()]+", re.IGNORECASE)
 
@@ -198,8 +209,12 @@ class Judge:
             return CONTRIBUTOR, ["authorship line (author, copyright, translator...)"]
         if _CREDIT_COMMENT.match(line) and _NAMED_ADDRESS.search(line):
             return CONTRIBUTOR, ["a person credited by name in a code comment"]
+        if _BYLINE.search(line):
+            return CONTRIBUTOR, ["a byline (by Name <address>)"]
         if self._is_role(local):
             return PUBLIC_CONTACT, ["role mailbox"]
+        if _is_mailing_list(local, domain):
+            return PUBLIC_CONTACT, ["a mailing list or its robot (lists., -request, owner-)"]
         if self._generic_only(local):
             return TEST_DATA, ["generic words only in the local part"]
         if _domain_matches(domain, self.lists.public_domains):
@@ -395,6 +410,12 @@ def _organisation_phone(path: str, text_before: str) -> tuple[str, list[str]] | 
     return None
 
 
+def _is_mailing_list(local: str, domain: str) -> bool:
+    label = domain.split(".")[0]
+    return domain.startswith("lists.") or bool(_LIST_LOCAL.search(local)) or (
+        len(label) >= 3 and local.startswith(label + "-"))
+
+
 def _word_as_surname(words: list[str]) -> bool:
     """`jean.voiture`, `transport.dupont`: a given name beside a plain word that is nobody's
     surname, or a plain word in a given name's place."""
@@ -412,10 +433,13 @@ def _word_as_surname(words: list[str]) -> bool:
 def _credited_above(line: str, value: str, previous: str | None) -> bool:
     """`-- Please send comments ... to the author: --` then `--   mfc@uk.ibm.com   --`: a file
     header naming its author on one of the few lines above an address that stands alone on its
-    line (the author's name and postal address may stand between them)."""
+    line (the author's name and postal address may stand between them), behind a label
+    (`Email: <fdrake@acm.org>` under `Written by:`), or a named address continuing an
+    `__author__ = (...)` tuple."""
     if previous is None or not _CONTRIBUTOR_LINE.search(fold(previous)):
         return False
-    return not re.search(r"\w", line.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
+    rest = _ADDRESS_LABEL.sub(" ", _NAMED_ADDRESS.sub(" ", line) if _NAMED_ADDRESS.search(line) else line)
+    return not re.search(r"\w", rest.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
 
 
 LINE_WINDOW = 400  # characters kept on each side of a value: a line's context, not a 30 MB minified file

@@ -421,3 +421,38 @@ def test_a_phone_beside_a_made_up_address_is_test_data(tmp_path: Path) -> None:
     assert {v for *_, v in _verdicts(tmp_path, "seeds/companies.ts", record)} == {"test-data"}
     real = record.replace("transporteur002@transport.com", PERSON_MAIL)
     assert {v for *_, v in _verdicts(tmp_path / "other", "seeds/companies.ts", real)} == {"personal"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "verdict"),
+    [
+        # Mailing lists and their robots.
+        ("docs/README.txt", "For support, use the optik-users@lists.sourceforge.net mailing list\n", "public-contact"),
+        ("tests/data/msg.txt", "Sender: scr-admin@socal-raves.org\n", "public-contact"),
+        ("tests/data/msg.txt", "Errors-To: owner-freebsd-isp@freebsd.org\n", "public-contact"),
+        ("tests/data/msg.txt", "To: freebsd-isp@freebsd.org\n", "public-contact"),
+        # Credits: a byline, a Unicode name, `Name (address)`, a labelled address under a credit.
+        ("lib/optparse.py", '"""Option parser.\n\nBy Greg Ward <gward@python.net>\n"""\n', "contributor"),
+        ("lib/getopt.py", "# Peter Åstrand <astrand@lysator.liu.se> added gnu_getopt().\n", "contributor"),
+        ("lib/tix.py", "#       - Sudhir Shenoy (sshenoy@gol.com), Dec. 1995.\n", "contributor"),
+        ("lib/sysconfig.py", '"""Config.\n\nWritten by:   Fred L. Drake, Jr.\nEmail:        <fdrake@acm.org>\n"""\n',
+         "contributor"),
+        ("lib/turtle.py", "# Copyright (C) 2006 - 2010  Gregor Lingl\n# email: glingl@aon.at\n", "contributor"),
+        ("lib/inspect.py", "__author__ = ('Ka-Ping Yee <ping@lfw.org>',\n"
+         "              'Yury Selivanov <yselivanov@sprymix.com>')\n", "contributor"),
+        ("idlelib/HISTORY.txt", "IDLEfork 0.7.1\n   David Scherer  <dscherer@cmu.edu>\n", "contributor"),
+        # Made-up: civil titles, RFC 3261's example domains, code words as local parts.
+        ("tests/test_smtp.py", "sender = 'Mrs.C@somewhereesle.com'\n", "test-data"),
+        ("tests/test_sip.py", "to = 'alice@atlanta.com'\n", "test-data"),
+        ("tests/test_mail.py", "addr = 'None@bounce2.pobox.com'\n", "test-data"),
+    ],
+)
+def test_lists_credits_and_made_up_addresses_of_mail_code(tmp_path: Path, name: str, content: str,
+                                                          verdict: str) -> None:
+    verdicts = _verdicts(tmp_path, name, content)
+    assert verdicts and {v for *_, v in verdicts} == {verdict}, verdicts
+
+
+def test_a_person_in_a_saved_message_stays_personal(tmp_path: Path) -> None:
+    message = "From: Jeanne Martin <jeanne.martin@orange.fr>\nTo: paul.durand@free.fr\nSubject: rendez-vous\n"
+    assert {v for *_, v in _verdicts(tmp_path, "tests/data/msg_01.txt", message)} == {"personal"}
