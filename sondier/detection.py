@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -193,6 +194,17 @@ _EXAMPLE_KEYS = frozenset({"example", "examples", "x-example", "x-examples"})
 def _documented_example(records: Records, record: Record) -> bool:
     return any(key.lower() in _EXAMPLE_KEYS for key in records.enclosing_keys(record))
 
+
+_SVG_GEOMETRY = re.compile(r"\b(?:d|points|transform|viewBox|path)\s*=\s*[\"'][^\"']*$")
+
+
+def _in_svg_geometry(chunk: Chunk, start: int) -> bool:
+    """A value inside an SVG drawing's geometry (a path's `d`, `points`, `transform`): runs of
+    coordinates such as `.02.34.05.67.05` spell phone numbers and NIRs by chance."""
+    if not chunk.path.lower().endswith(".svg"):
+        return False
+    line_start = chunk.text.rfind("\n", 0, start) + 1
+    return _SVG_GEOMETRY.search(chunk.text, max(line_start, start - 4000), start) is not None
 
 class Detector:
     def __init__(
@@ -422,6 +434,8 @@ class Detector:
             return None  # code (an expression, a reference), not a value someone typed
         if rule.context_not_keys and vetoing_key(candidate, chunk):
             return None  # `start_ms=1714060800000`: the key says what the number is
+        if rule.category == "pii" and _in_svg_geometry(chunk, candidate.start):
+            return None  # `d="m260.32,248.63c.02.34.05.67.05"`: coordinates, not a phone number
         verdict = validators.get(rule.validator)(value) if rule.validator else validators.VALID
         if not verdict.ok:
             return None

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from conftest import run_sondier
 
+from sondier import pipeline
 from sondier.chunks import Chunk, CommitInfo
+from sondier.config import Config
 from sondier.detection import Detector, _Scored, resolve_overlaps, validator_strength
 from sondier.matching import Candidate
 from sondier.rules import compile_rule, load_rules
@@ -190,3 +192,14 @@ def _scan_pii(root: Path) -> dict[str, Any]:
     result = run_sondier(["scan", str(root), "--format", "json", "--rule", "pii"])
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
+
+
+def test_numbers_inside_svg_geometry_are_not_personal_data(tmp_path: Path) -> None:
+    """A drawing's coordinates spell phone numbers by chance; a number in its text is still one."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg">\n'
+           '  <path class="cls-1" d="m260.32,248.63c.02.34.05.67.05,1.01,0,10.24-8.17,18.55Z"/>\n'
+           '  <polygon points="06.47.18.29.53 1,2"/>\n'
+           '  <text x="1" y="2">Tél. 06 47 18 29 53</text>\n</svg>\n')
+    (tmp_path / "picto.svg").write_text(svg, encoding="utf-8")
+    result = pipeline.scan_paths([tmp_path], Config(root=tmp_path, enable=("fr-phone",), jobs=1))
+    assert [(f.line, f.value) for f in result.findings + result.annotated] == [(4, "06 47 18 29 53")]
