@@ -24,6 +24,7 @@ from sondier.validators.secrets import is_test_path, value_written_for_tests
 # Several kinds of personal data in one record (RECORD_KINDS distinct rules) raise each value's
 # confidence: less than a context word, enough to carry a borderline value over the threshold.
 BLOCK_LINES = 8  # lines above a phone number the verdict reads for the record holding it
+LIST_BLOCK_LINES = 24  # lines above an e-mail read for the list holding it (`"contributors": [`)
 ABOVE_LINES = 3  # lines above a value the verdict reads for an author credit
 RECORD_KINDS = 2
 RECORD_BOOST = 0.15
@@ -510,7 +511,8 @@ class Detector:
         if self.inline_ignore or self.judge is not None:
             text, previous = lines.line_text(candidate.start)
             if self.judge is not None:
-                block = lines.lines_above(candidate.start, BLOCK_LINES) if rule.id == "fr-phone" else None
+                depth = {"fr-phone": BLOCK_LINES, "email": LIST_BLOCK_LINES}.get(rule.id)
+                block = lines.lines_above(candidate.start, depth) if depth else None
                 self.judge.judge(finding, text, previous, above=lines.lines_above(candidate.start, ABOVE_LINES),
                                  block=block)
             if self.inline_ignore:

@@ -170,8 +170,11 @@ class Judge:
         credited = finding.rule_id == "email" and _credited_above(line, finding.value, above or previous)
         line, at = _around(line, finding.value, finding.column - 1)
         verdict, reasons = self._verdict(finding, line, at, credited)
+        before = (block or "") + "\n" + line[:at]
         if verdict == PERSONAL and finding.rule_id == "fr-phone":
-            verdict, reasons = _organisation_phone(finding.path, (block or "") + "\n" + line[:at]) or (verdict, reasons)
+            verdict, reasons = _organisation_phone(finding.path, before) or (verdict, reasons)
+        if verdict == PERSONAL and finding.rule_id == "email" and _in_a_list_of_authors(before):
+            verdict, reasons = CONTRIBUTOR, ["in a list of authors or contributors (package or schema metadata)"]
         finding.verdict = verdict
         finding.verdict_reasons = reasons
 
@@ -414,6 +417,19 @@ def _is_mailing_list(local: str, domain: str) -> bool:
     label = domain.split(".")[0]
     return domain.startswith("lists.") or bool(_LIST_LOCAL.search(local)) or (
         len(label) >= 3 and local.startswith(label + "-"))
+
+
+_AUTHOR_LIST = re.compile(r"^(?:authors?|contributors?|maintainers?|credits?|creators?|developers?)$")
+
+
+def _in_a_list_of_authors(text_before: str) -> bool:
+    """`"contributors": [{"title": "...", "email": ...}]` (Frictionless Table Schema, CITATION,
+    package metadata): the record that opens nearest above names authors."""
+    openers = list(_OPENER.finditer(text_before))
+    if not openers:
+        return False
+    name = next(g for g in openers[-1].groups() if g)
+    return bool(_AUTHOR_LIST.match(name.lower()))
 
 
 def _word_as_surname(words: list[str]) -> bool:

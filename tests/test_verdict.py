@@ -456,3 +456,20 @@ def test_lists_credits_and_made_up_addresses_of_mail_code(tmp_path: Path, name: 
 def test_a_person_in_a_saved_message_stays_personal(tmp_path: Path) -> None:
     message = "From: Jeanne Martin <jeanne.martin@orange.fr>\nTo: paul.durand@free.fr\nSubject: rendez-vous\n"
     assert {v for *_, v in _verdicts(tmp_path, "tests/data/msg_01.txt", message)} == {"personal"}
+
+
+def test_an_address_in_a_list_of_contributors_is_a_contributor(tmp_path: Path) -> None:
+    schema = ('{\n  "name": "schema-irve",\n  "contributors": [\n    {\n      "title": "Jeanne Martin",\n'
+              '      "organisation": "Etalab",\n      "role": "author"\n    },\n    {\n'
+              f'      "title": "Paul Durand",\n      "email": "{PERSON_MAIL}",\n      "role": "contributor"\n'
+              '    }\n  ]\n}\n')
+    assert _verdicts(tmp_path, "apps/meta/schema.json", schema) == [("email", PERSON_MAIL, "contributor")]
+    users = schema.replace('"contributors"', '"users"')
+    assert _verdicts(tmp_path / "other", "apps/meta/schema.json", users) == [("email", PERSON_MAIL, "personal")]
+
+
+@pytest.mark.parametrize("line", ['email: "ref1@orga.com"', 'contact: "opendata@ma-collectivite.fr"',
+                                  'email: "jaskier@ccas.fr"'])
+def test_more_fixture_and_role_shapes(tmp_path: Path, line: str) -> None:
+    verdicts = _verdicts(tmp_path, "tests/test_models.py", line + "\n")
+    assert verdicts and {v for *_, v in verdicts} <= {"test-data", "public-contact"}, verdicts
