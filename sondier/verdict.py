@@ -298,6 +298,8 @@ class Judge:
             return self._bare_name_at_provider(local)
         if _domain_matches(domain, lists.public_domains):
             return None
+        if any(part in _PROVIDER_LABELS for label in domain.split(".")[:-2] for part in label.split("-")):
+            return "a mailbox provider's name as a sub-domain (gmail.dechetterie.com)"
         labels = domain.split(".")
         label = labels[0].rstrip("0123456789")  # `magasin1.fr`
         if len(labels) != 2 or label in lists.organisation_words:

@@ -473,3 +473,22 @@ def test_an_address_in_a_list_of_contributors_is_a_contributor(tmp_path: Path) -
 def test_more_fixture_and_role_shapes(tmp_path: Path, line: str) -> None:
     verdicts = _verdicts(tmp_path, "tests/test_models.py", line + "\n")
     assert verdicts and {v for *_, v in verdicts} <= {"test-data", "public-contact"}, verdicts
+
+
+@pytest.mark.parametrize("line", ['email: "null@co.fr"', 'email: "none@co.fr"', 'email: "jeff@gmail.dechetterie.com"'])
+def test_code_words_and_provider_subdomains_are_made_up(tmp_path: Path, line: str) -> None:
+    verdicts = _verdicts(tmp_path, "src/helpers.test.ts", line + "\n")
+    assert verdicts and {v for *_, v in verdicts} == {"test-data"}, verdicts
+
+
+def test_every_word_of_the_lists_is_a_string() -> None:
+    """YAML 1.1 reads an unquoted `null`, `no`, `yes` or `on` as something else than a word."""
+    import yaml
+
+    from sondier.verdict import LISTS_DIR
+
+    for path in sorted(LISTS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, values in data.items():
+            if isinstance(values, list):
+                assert all(isinstance(v, str) for v in values), (path.name, key)

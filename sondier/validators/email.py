@@ -15,7 +15,8 @@ _RESERVED_DOMAINS = {"example.com", "example.net", "example.org"}
 # openssh.com names SSH algorithms and extensions (`sk-ssh-ed25519@openssh.com`, RFC 4251 §6).
 _TECHNICAL_DOMAINS = {"github.com", "gitlab.com", "bitbucket.org", "users.noreply.github.com", "sentry.io",
                       "openssh.com"}
-_TECHNICAL_USERS = {"git", "noreply", "no-reply", "donotreply", "do-not-reply", "root", "postmaster", "mailer-daemon"}
+_TECHNICAL_USERS = {"git", "noreply", "no-reply", "donotreply", "do-not-reply", "root", "postmaster", "mailer-daemon",
+                   "ssh"}
 _FILE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "js", "ts", "css", "py", "map", "json", "min"}
 # Placeholders seen in documentation and tests; the address is not a person's.
 _PLACEHOLDER_DOMAINS = {
