@@ -208,10 +208,27 @@ def scan(root: Path) -> dict:
     return json.loads(done.stdout)
 
 
+def _places(report: dict) -> set[tuple[str, str, int]]:
+    """(rule, path, line) of every value reported: a repeated value at each of its places, an
+    export at each of its rows."""
+    places = set()
+    for f in report["findings"]:
+        places.add((f["rule_id"], f["path"], f["line"]))
+        for path, line, _column in f.get("repeated", {}).get("locations", []):
+            places.add((f["rule_id"], path, line))
+        for line, _column in f.get("export", {}).get("locations", []):
+            places.add((f["rule_id"], f["path"], line))
+    return places
+
+
+def _relative(path: str, root: Path) -> str:
+    """Report paths are relative to the folder sondier ran in, or absolute: both to the corpus root."""
+    full = Path(path) if Path(path).is_absolute() else Path.cwd() / path
+    return str(full.resolve().relative_to(root.resolve()))
+
+
 def score(c: Corpus, report: dict, root: Path) -> None:
-    found = {(f["rule_id"], f["path"], f["line"]) for f in report["findings"]}
-    found = {(rule, str(Path(path).relative_to(root)) if Path(path).is_absolute() else path, line)
-             for rule, path, line in found}
+    found = {(rule, _relative(path, root), line) for rule, path, line in _places(report)}
     foreign = {label for label in c.labels if label[1].startswith("foreign_")}
     print(f"{'rule':22} {'planted':>7} {'TP':>5} {'FP':>5} {'FN':>5} {'precision':>9} {'recall':>7} {'F1':>6}")
     for rule in RULES:
