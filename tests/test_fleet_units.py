@@ -148,3 +148,20 @@ def test_embedded_cluster_workers_run_with_the_default_allocator(monkeypatch: py
     finally:
         engine.close()
     assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == 65536
+
+
+def _profiling_enabled() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_embedded_cluster_workers_do_not_profile_the_scans() -> None:
+    pytest.importorskip("distributed")
+    from sondier.fleet.engine import DaskEngine
+
+    engine = DaskEngine(1, None)
+    try:
+        assert list(engine.client.run(_profiling_enabled).values()) == [False]
+    finally:
+        engine.close()

@@ -94,8 +94,16 @@ class DaskEngine:
             # about 8 % slower for a scan's many short-lived strings (measured on histologe).
             # A worker handles one repository at a time and ends with the cluster; glibc's
             # default threshold is what the process pool runs with.
+            # The statistical profiler samples each task's stack every 10 ms for a dashboard we do
+            # not open, and takes the GIL from the scan each time; the memory and system monitors
+            # need not wake ten times a second for tasks that run for seconds.
             # Kept for the cluster's life: a worker restarted after a loss reads it again.
-            self._local_config = dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+            self._local_config = dask.config.set({
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                "distributed.worker.profile.enabled": False,
+                "distributed.worker.memory.monitor-interval": "1s",
+                "distributed.admin.system-monitor.interval": "2s",
+            })
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
