@@ -167,7 +167,8 @@ class Judge:
         above, read only for phone numbers (the record or call that holds the number)."""
         if finding.category != "pii":
             return  # secrets keep their verdict (the secret rules decide about test passwords)
-        credited = finding.rule_id == "email" and _credited_above(line, finding.value, above or previous)
+        credited = finding.rule_id == "email" and (_credited_above(line, finding.value, above or previous)
+                                                   or _in_author_tuple(block, line))
         line, at = _around(line, finding.value, finding.column - 1)
         verdict, reasons = self._verdict(finding, line, at, credited)
         before = (block or "") + "\n" + line[:at]
@@ -413,6 +414,18 @@ def _organisation_phone(path: str, text_before: str) -> tuple[str, list[str]] | 
     if _ORGANISATION_KEY.search(words) or _PLACE_WORDS.search(words):
         return PUBLIC_CONTACT, [f"in the record of an organisation or a place ({name})"]
     return None
+
+
+_AUTHOR_TUPLE = re.compile(r"__(?:author|credits|maintainer)s?__\s*=\s*[(\[]")
+
+
+def _in_author_tuple(block: str | None, line: str) -> bool:
+    """A named address continuing `__author__ = ("Guido van Rossum <...>, " "Mike Verdone <...>"`
+    many lines down: the tuple opened above is not closed yet."""
+    if not block or not _NAMED_ADDRESS.search(line):
+        return False
+    opened = list(_AUTHOR_TUPLE.finditer(block))
+    return bool(opened) and not re.search(r"[)\]]", block[opened[-1].end():])
 
 
 def _is_mailing_list(local: str, domain: str) -> bool:

@@ -492,3 +492,12 @@ def test_every_word_of_the_lists_is_a_string() -> None:
         for key, values in data.items():
             if isinstance(values, list):
                 assert all(isinstance(v, str) for v in values), (path.name, key)
+
+
+def test_every_name_of_a_long_author_tuple_is_a_contributor(tmp_path: Path) -> None:
+    names = ["Guido Rossum", "Mike Verdone", "Mark Russell", "Antoine Pitrou", "Amaury Forgeot", "Paul Durand"]
+    lines = [f"              \"{n} <{n.lower().replace(' ', '.')}@orange.fr>, \"" for n in names]
+    source = "__author__ = (" + "\n".join(lines).lstrip() + ")\n\nPERSON = 'jeanne.martin@orange.fr'\n"
+    verdicts = _verdicts(tmp_path, "lib/io.py", source)
+    assert [v for _, value, v in verdicts if value != PERSON_MAIL] == ["contributor"] * len(names)
+    assert ("email", PERSON_MAIL, "personal") in verdicts
