@@ -187,3 +187,25 @@ def test_corrupt_history_is_exit_3(repo: GitRepo) -> None:
     for jobs in (1, 2):  # the error also crosses the worker pool without hanging it
         with pytest.raises(ScanError, match="git fsck"):
             history(repo, jobs=jobs)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr_FR.UTF-8", "est la limite d’un clone superficiel\u00a0: ses parents manquent"),
+    ("C.UTF-8", "is the edge of a shallow clone: its parents are missing"),
+])
+def test_shallow_history_error_speaks_the_users_language(tmp_path: Path, repo: GitRepo, lang: str,
+                                                         expected: str) -> None:
+    for number in range(3):
+        repo.write(f"{number}.txt", f"{number}\n")
+        repo.commit(f"c{number}")
+    clone = repo.clone(tmp_path / "shallow", "--depth", "1")
+    done = run_sondier(["scan", "--history"], cwd=clone.path,
+                       env={"LANG": lang, "LC_ALL": "", "LANGUAGE": "", "SONDIER_LANG": ""})
+    assert done.returncode == 3
+    assert expected in done.stderr and "`git fetch --unshallow`" in done.stderr
+
+
+def test_not_a_repository_error_in_french(tmp_path: Path) -> None:
+    done = run_sondier(["scan", "--staged", "--lang", "fr"], cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "pas dans un dépôt git" in done.stderr and "--repo CHEMIN" in done.stderr

@@ -24,6 +24,7 @@ from typing import IO
 from sondier.chunks import Chunk, CommitInfo, path_chunk
 from sondier.errors import ConfigError, ScanError
 from sondier.findings import Finding
+from sondier.i18n import N_, _
 from sondier.sources.diff_parser import CommitHeader, DiffParser, FileLines, FileNote, join_lines
 from sondier.sources.files import CONTEXT_CHARS, OVERLAP_CHARS, Skipped, decode_bytes, matches_any
 
@@ -33,7 +34,7 @@ REMOVED = "git-removed"  # removed lines: only used to know when a value left th
 REMOVED_FILE = "git-removed-file"  # a deleted file: path rules' values (its name) leave the tree
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 COMMIT_FORMAT = "%x00%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
-FULL_HISTORY_HINT = (
+FULL_HISTORY_HINT = N_(
     "fetch the full history: `git fetch --unshallow` (GitHub Actions: actions/checkout with "
     "`fetch-depth: 0`; GitLab CI: `GIT_DEPTH: 0`)"
 )
@@ -83,9 +84,9 @@ def run_git(
     try:
         done = subprocess.run(["git", *_GIT_CONFIG, *args], cwd=cwd, input=stdin, capture_output=True, env=_env())
     except FileNotFoundError:
-        raise ScanError("git is not installed or not on PATH; git sources need it") from None
+        raise ScanError(_("git is not installed or not on PATH; git sources need it")) from None
     if check and done.returncode != 0:
-        raise ScanError(f"git {args[0]} failed: {_last_lines(done.stderr)}")
+        raise ScanError(_("git {command} failed: {error}").format(command=args[0], error=_last_lines(done.stderr)))
     return done
 
 
@@ -97,19 +98,21 @@ def _last_lines(stderr: bytes, count: int = 3) -> str:
 def open_repository(path: Path, need_work_tree: bool = False) -> Repository:
     """The repository containing ``path``; ScanError (exit 3) when there is none."""
     if not path.is_dir():
-        raise ScanError(f"{path}: no such folder (pass --repo PATH, a folder inside a git repository)")
+        raise ScanError(_("{path}: no such folder (pass --repo PATH, a folder inside a git repository)").format(
+            path=path))
     # One git process answers everything (a pre-commit hook pays for each process it starts).
     query = ("rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository")
     done = run_git(path, *query, "--show-toplevel", check=False)
     if done.returncode != 0:
         done = run_git(path, *query, check=False)  # a bare repository has no top level
     if done.returncode != 0:
-        raise ScanError(f"{path}: not inside a git repository ({_last_lines(done.stderr, 1)}); "
-                        "run sondier from a repository or pass --repo PATH")
+        raise ScanError(_("{path}: not inside a git repository ({error}); run sondier from a repository or pass "
+                          "--repo PATH").format(path=path, error=_last_lines(done.stderr, 1)))
     git_dir, bare, shallow, *top = done.stdout.decode("utf-8", "surrogateescape").splitlines()
     if bare == "true" or not top:
         if need_work_tree:
-            raise ScanError(f"{path}: bare repository has no index or work tree; --staged needs a clone")
+            raise ScanError(_("{path}: bare repository has no index or work tree; --staged needs a clone").format(
+                path=path))
         return Repository(Path(git_dir), Path(git_dir), True, shallow == "true")
     return Repository(Path(top[0]), Path(git_dir), False, shallow == "true")
 
@@ -120,10 +123,11 @@ def resolve_commit(repo: Repository, rev: str, role: str) -> str:
     if done.returncode == 0:
         return done.stdout.decode().strip()
     if repo.shallow:
-        raise ScanError(f"{role} '{rev}' is not in this shallow clone: {FULL_HISTORY_HINT}")
-    raise ScanError(f"{role} '{rev}' is not a commit in this repository: it may not be fetched yet "
-                    f"(`git fetch origin`) or was rewritten by a force push (then scan the new commits with "
-                    f"--diff <common ancestor>..HEAD, or the whole history with --history)")
+        raise ScanError(_("{role} '{rev}' is not in this shallow clone: {hint}").format(
+            role=_(role), rev=rev, hint=_(FULL_HISTORY_HINT)))
+    raise ScanError(_("{role} '{rev}' is not a commit in this repository: it may not be fetched yet (`git fetch "
+                      "origin`) or was rewritten by a force push (then scan the new commits with --diff <common "
+                      "ancestor>..HEAD, or the whole history with --history)").format(role=_(role), rev=rev))
 
 
 def range_revisions(repo: Repository, spec: str) -> tuple[list[str], str]:
@@ -132,15 +136,17 @@ def range_revisions(repo: Repository, spec: str) -> tuple[list[str], str]:
     symmetric = "..." in spec
     base, sep, head = spec.partition("..." if symmetric else "..")
     if not sep or not base:
-        raise ConfigError(f"--diff {spec!r}: expected BASE..HEAD or BASE...HEAD (HEAD defaults to HEAD)")
+        raise ConfigError(_("--diff {spec}: expected BASE..HEAD or BASE...HEAD (HEAD defaults to HEAD)").format(
+            spec=repr(spec)))
     head = head or "HEAD"
-    base_sha = resolve_commit(repo, base, "base commit")
-    head_sha = resolve_commit(repo, head, "head commit")
+    base_sha = resolve_commit(repo, base, N_("base commit"))
+    head_sha = resolve_commit(repo, head, N_("head commit"))
     if symmetric:
         done = run_git(repo.root, "merge-base", base_sha, head_sha, check=False)
         if done.returncode != 0:
-            hint = FULL_HISTORY_HINT if repo.shallow else "the two commits share no history; use BASE..HEAD"
-            raise ScanError(f"--diff {spec}: no common ancestor of '{base}' and '{head}': {hint}")
+            hint = _(FULL_HISTORY_HINT) if repo.shallow else _("the two commits share no history; use BASE..HEAD")
+            raise ScanError(_("--diff {spec}: no common ancestor of '{base}' and '{head}': {hint}").format(
+                spec=spec, base=base, head=head, hint=hint))
         base_sha = done.stdout.decode().split()[0]
     return [head_sha, f"^{base_sha}"], f"{base_sha[:12]}..{head_sha[:12]}"
 
@@ -164,7 +170,7 @@ class GitStream:
                                             stdin=subprocess.PIPE if self.stdin is not None else subprocess.DEVNULL,
                                             bufsize=1024 * 1024)
         except FileNotFoundError:
-            raise ScanError("git is not installed or not on PATH; git sources need it") from None
+            raise ScanError(_("git is not installed or not on PATH; git sources need it")) from None
         if self.process.stdin is not None:
             self.process.stdin.write(self.stdin or b"")
             self.process.stdin.close()
@@ -183,8 +189,9 @@ class GitStream:
             self.process.wait()
             drain.join()
         if self.process.returncode != 0:
-            raise ScanError(f"{self.what}: git failed: {_last_lines(bytes(messages))}; the repository may be "
-                            "incomplete or corrupt (`git fsck` tells which objects are missing)")
+            raise ScanError(_("{what}: git failed: {error}; the repository may be incomplete or corrupt (`git fsck` "
+                              "tells which objects are missing)").format(what=self.what,
+                                                                          error=_last_lines(bytes(messages))))
 
     def close(self) -> None:
         """Stop git if it still runs (the scan was abandoned)."""
@@ -343,8 +350,9 @@ class GitSource:
         sha, parents, author, email, date, subject = (f.decode("utf-8", "replace") for f in header.fields[:6])
         self.commits_scanned += 1
         if not parents and sha in self._boundary:
-            raise ScanError(f"commit {sha[:12]} is the edge of a shallow clone: its parents are missing, so the "
-                            f"history cannot be scanned completely; {FULL_HISTORY_HINT}")
+            raise ScanError(_("commit {commit} is the edge of a shallow clone: its parents are missing, so the "
+                              "history cannot be scanned completely; {hint}").format(commit=sha[:12],
+                                                                                     hint=_(FULL_HISTORY_HINT)))
         return CommitInfo(sha=sha, author=author, email=email, date=date, message=subject)
 
     def _note_lfs_pointer(self, piece: FileLines) -> None:
@@ -481,7 +489,8 @@ def _limits(since: str | None, until: str | None, max_count: int | None) -> list
 def history_revisions(revs: Sequence[str]) -> list[str]:
     for rev in revs:
         if rev.startswith("-"):
-            raise ConfigError(f"--history: {rev!r} is not a revision (options go before the revisions)")
+            raise ConfigError(_("--history: {rev} is not a revision (options go before the revisions)").format(
+                rev=repr(rev)))
     return list(revs) or ["--all"]
 
 
@@ -602,6 +611,6 @@ def _values_in_head(repo: Repository, values: set[str]) -> set[str]:
     done = run_git(repo.root, "grep", "-h", "-o", "-F", "-I", "--no-line-number", "--no-column", "--no-color",
                    "-f", "-", "HEAD", "--", check=False, stdin=patterns)
     if done.returncode not in (0, 1):
-        raise ScanError(f"git grep failed while checking HEAD: {_last_lines(done.stderr)}")
+        raise ScanError(_("git grep failed while checking HEAD: {error}").format(error=_last_lines(done.stderr)))
     matched = {line.decode("utf-8", "replace") for line in done.stdout.split(b"\n") if line}
     return {value for value, first in firsts.items() if first in matched}
