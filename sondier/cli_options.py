@@ -144,6 +144,12 @@ def write_reports(result: Any, targets: list[tuple[str, Path | None]], options: 
             writer(result, sys.stdout, options)
             sys.stdout.flush()
             continue
+        if path.exists() and not path.is_file():
+            # `-o /dev/null`, a FIFO, /dev/stdout: write into it; a rename would put a regular
+            # file in the device's place (as root, /dev/null itself).
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                writer(result, handle, options)
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:

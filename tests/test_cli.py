@@ -140,3 +140,23 @@ def test_explicit_config_wins_over_the_scanned_tree(tmp_path: Path) -> None:
     empty = tmp_path / "empty.yml"
     empty.write_text("{}\n")
     assert run_sondier(["scan", str(repo), "--config", str(empty), "-q"]).returncode == 1
+
+
+def test_a_report_written_to_a_fifo_goes_into_it_and_leaves_it_a_fifo(tmp_path: Path) -> None:
+    """`-o /dev/null` or a named pipe: the report is written into the special file; the
+    temp-file-and-rename of ordinary reports would replace it (as root, /dev/null itself)."""
+    import os
+    import stat
+    import threading
+
+    (tmp_path / "a.txt").write_text("mail jeanne.martin@orange.fr\n", encoding="utf-8")
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    done = run_sondier(["scan", str(tmp_path / "a.txt"), "-f", "json", "-o", str(fifo)], cwd=tmp_path)
+    reader.join(timeout=30)
+    assert done.returncode == 1, done.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received and '"rule_id": "email"' in received[0]
