@@ -201,7 +201,7 @@ _SVG_GEOMETRY = re.compile(r"\b(?:d|points|transform|viewBox|path)\s*=\s*[\"'][^
 
 def _in_svg_geometry(chunk: Chunk, start: int) -> bool:
     """A value inside an SVG drawing's geometry (a path's `d`, `points`, `transform`): runs of
-    coordinates such as `.02.34.05.67.05` spell phone numbers and NIRs by chance."""
+    coordinates run together spell phone numbers and NIRs by chance."""
     if not chunk.path.lower().endswith(".svg"):
         return False
     line_start = chunk.text.rfind("\n", 0, start) + 1
@@ -436,7 +436,7 @@ class Detector:
         if rule.context_not_keys and vetoing_key(candidate, chunk):
             return None  # `start_ms=1714060800000`: the key says what the number is
         if rule.category == "pii" and _in_svg_geometry(chunk, candidate.start):
-            return None  # `d="m260.32,248.63c.02.34.05.67.05"`: coordinates, not a phone number
+            return None  # path coordinates (`c.02.34...`) that spell a phone number by chance
         verdict = validators.get(rule.validator)(value) if rule.validator else validators.VALID
         if not verdict.ok:
             return None
