@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import run_sondier
 from faker import Faker
 
@@ -251,3 +253,28 @@ def test_a_table_of_made_up_people_is_test_data_but_one_real_row_keeps_it_person
 ])
 def test_placeholder_rows(row: list[str], made_up: bool) -> None:
     assert people.placeholder_row(row, [0, 1]) is made_up
+
+
+_KEY_ALPHABET = "nomNOMprénéPRÉfistlaguvyzdbhkcNIRS_:\n -İ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_KEY_ALPHABET, max_size=40))
+def test_fast_person_key_test_answers_as_the_reference_pattern(text: str) -> None:
+    assert people.mentions_person_key(text) == (people._PERSON_KEY.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", [
+    "prénom;nom\n", "Nom: x", "a_nom", "anom", "dob", "dobs", "x.dob=1", "nir", "nir2", "n: Doe", "\nsn: Doe",
+    "xn: Doe", "FirstName", "first name", "Adresse", "ADDRESS", "zip-code", "zip_code", "NumSecu", "İnom",
+])
+def test_fast_person_key_test_on_edge_cases(text: str) -> None:
+    assert people.mentions_person_key(text) == (people._PERSON_KEY.search(text) is not None)
+
+
+def test_fast_person_key_test_on_real_source_files() -> None:
+    sources = sorted(Path(people.__file__).resolve().parent.rglob("*.py"))  # code full of `name` keys
+    assert sources
+    for path in sources:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert people.mentions_person_key(text) == (people._PERSON_KEY.search(text) is not None), path
