@@ -300,3 +300,111 @@ def test_human_reports_never_show_values_in_either_language(reports_by_language:
     for reports in reports_by_language.values():
         for fmt in HUMAN_FORMATS + MACHINE_FORMATS:
             assert not [v for v in planted_values() if v in reports[fmt]], fmt
+
+
+# ------------------------------------------------------------------------- user errors in both languages
+
+FRENCH = _env(LANG="fr_FR.UTF-8")
+ENGLISH = _env(LANG="C.UTF-8")
+_BAD_RULE = """\
+id: my-token
+name: My token
+category: secret
+severity: high
+description: A token.
+remediation: Revoke it.
+regex: '(?P<value>tok_[a-z]{8})'
+examples: {positive: [tok_abcdefgh]}
+colour: red
+"""
+
+
+@pytest.mark.parametrize(("env", "expected", "foreign"), [
+    (FRENCH, "mon-dossier/bad.yaml\u00a0: règle «\u00a0my-token\u00a0»\u00a0: champ «\u00a0colour\u00a0»\u00a0: "
+             "champ inconnu (attendu\u00a0: un de ", "unknown field"),
+    (ENGLISH, "mon-dossier/bad.yaml: rule 'my-token': field 'colour': unknown field (expected one of ", "champ"),
+])
+def test_rule_file_errors_speak_the_language(tmp_path: Path, env: dict[str, str], expected: str,
+                                             foreign: str) -> None:
+    (tmp_path / "mon-dossier").mkdir()
+    (tmp_path / "mon-dossier" / "bad.yaml").write_text(_BAD_RULE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("nothing here\n", encoding="utf-8")
+    for args in (["scan", "--rules", "mon-dossier", "a.txt"], ["rules", "list", "--rules", "mon-dossier"]):
+        done = run_sondier(args, cwd=tmp_path, env=env)
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and foreign not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("rule", "french", "english"), [
+    ("examples: {positive: [tok_abcdefgh]}\n", None, None),  # the valid rule: control
+    ("examples: {positive: []}\n", "au moins un exemple positif est requis",
+     "at least one positive example is required"),
+    ("examples: {positive: [tok_abcdefgh]}\nconfidence: {base: 2}\n", "doit être compris entre 0 et 1",
+     "must be between 0 and 1"),
+    ("examples: {positive: [tok_abcdefgh]}\nregex: '(?P<value>(a+)+)'\n", "retour arrière catastrophique",
+     "backtrack catastrophically"),
+    ("examples: {positive: [tok_abcdefgh]}\nentropy: yes\n", "nombre attendu, reçu True",
+     "expected a number, got True"),
+    ("examples: {positive: [tok_abcdefgh]}\nname: [a]\n", "str ou dict attendu, reçu list",
+     "expected str or dict, got list"),
+])
+def test_rule_validation_messages_in_both_languages(tmp_path: Path, rule: str, french: str | None,
+                                                    english: str | None) -> None:
+    text = _BAD_RULE.replace("examples: {positive: [tok_abcdefgh]}\ncolour: red\n", rule)
+    if "regex:" in rule:
+        text = text.replace("regex: '(?P<value>tok_[a-z]{8})'\n", "")
+    (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
+    for env, message in ((FRENCH, french), (ENGLISH, english)):
+        done = run_sondier(["rules", "list", "--rules", "rules.yaml"], cwd=tmp_path, env=env)
+        if message is None:
+            assert done.returncode == 0 and "my-token" in done.stdout, done.stderr
+        else:
+            assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_unknown_rule_id_in_both_languages(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("nothing\n", encoding="utf-8")
+    french = run_sondier(["scan", "--rule", "fr-nri", "a.txt"], cwd=tmp_path, env=FRENCH)
+    english = run_sondier(["scan", "--rule", "fr-nri", "a.txt"], cwd=tmp_path, env=ENGLISH)
+    assert french.returncode == english.returncode == 2
+    assert "identifiant de règle inconnu «\u00a0fr-nri\u00a0»" in french.stderr, french.stderr
+    assert "unknown rule id 'fr-nri' (see `sondier rules list`)" in english.stderr, english.stderr
+
+
+@pytest.mark.parametrize(("ignore", "french", "english"), [
+    ("rule=email path='*.txt'\n", "chaque entrée a besoin d’une raison", "every entry needs a reason"),
+    ("rule=email reason=x color=red\n", "clé inconnue 'color'", "unknown key 'color'"),
+    ("fingerprint=email:v2-1a2b3 rule=fr-nir reason=x\n", "appartient à la règle", "belongs to rule 'email'"),
+    ("rule=email reason=ok 0612345678\n", "un élément de 10 caractères", "a token of 10 characters"),
+])
+def test_ignore_file_errors_in_both_languages(tmp_path: Path, ignore: str, french: str, english: str) -> None:
+    (tmp_path / "a.txt").write_text("nothing\n", encoding="utf-8")
+    (tmp_path / ".sondierignore").write_text("# accepted\n" + ignore, encoding="utf-8")
+    for env, message, foreign in ((FRENCH, french, english), (ENGLISH, english, french)):
+        done = run_sondier(["scan", "--ignore-file", ".sondierignore", "a.txt"], cwd=tmp_path, env=env)
+        assert done.returncode == 2, done.stderr
+        assert ".sondierignore:2" in done.stderr and message in done.stderr and foreign not in done.stderr, \
+            done.stderr
+        assert "0612345678" not in done.stderr  # a value pasted by mistake is never echoed
+
+
+@pytest.mark.parametrize(("baseline", "french", "english"), [
+    (None, "fichier de référence introuvable (créez-en un avec `sondier baseline create`)",
+     "baseline file not found (create one with `sondier baseline create`)"),
+    ("{", "pas une référence Sondier\u00a0: JSON invalide ligne 1, colonne 2",
+     "not a Sondier baseline: invalid JSON at line 1, column 2"),
+    ('{"version": 7, "fingerprints": {}, "entries": []}', "la version de format 7 de la référence n’est pas prise "
+     "en charge", "baseline format version 7 is not supported (expected 2)"),
+    ('{"version": 2, "entries": []}', "clés attendues\u00a0: version, fingerprints et entries",
+     "expected the keys version, fingerprints and entries"),
+])
+def test_baseline_errors_in_both_languages(tmp_path: Path, baseline: str | None, french: str, english: str) -> None:
+    (tmp_path / "a.txt").write_text("nothing\n", encoding="utf-8")
+    if baseline is not None:
+        (tmp_path / "base.json").write_text(baseline, encoding="utf-8")
+    for env, message, foreign in ((FRENCH, french, english), (ENGLISH, english, french)):
+        for args in (["scan", "--baseline", "base.json", "a.txt"], ["baseline", "show", "--file", "base.json"]):
+            done = run_sondier(args, cwd=tmp_path, env=env)
+            assert done.returncode == 2, done.stderr
+            assert f"base.json{':' if env is ENGLISH else chr(0xa0) + ':'} " in done.stderr, done.stderr
+            assert message in done.stderr and foreign not in done.stderr, done.stderr
