@@ -408,3 +408,92 @@ def test_baseline_errors_in_both_languages(tmp_path: Path, baseline: str | None,
             assert done.returncode == 2, done.stderr
             assert f"base.json{':' if env is ENGLISH else chr(0xa0) + ':'} " in done.stderr, done.stderr
             assert message in done.stderr and foreign not in done.stderr, done.stderr
+
+
+# ------------------------------------------------------------------------- finding reasons
+
+
+def _verdict_reason_texts() -> tuple[list[str], list[str]]:
+    """The reasons sondier/verdict.py writes: strings it returns (alone or in a verdict's list),
+    gives to `_mark` or assigns to `verdict_reasons`; f-strings come back with `{x}` placeholders."""
+    import ast
+
+    tree = ast.parse((REPO_ROOT / "sondier" / "verdict.py").read_text(encoding="utf-8"))
+    fixed: list[str] = []
+    templates: list[str] = []
+
+    def add(node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value:
+            fixed.append(node.value)  # (one word is a verdict or rule id, not a reason)
+        elif isinstance(node, ast.JoinedStr):
+            templates.append("".join(v.value if isinstance(v, ast.Constant) else "{x}" for v in node.values))
+        elif isinstance(node, ast.BoolOp):
+            for value in node.values:
+                for item in value.elts if isinstance(value, ast.List) else ():
+                    add(item)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple) and len(node.elts) == 2:
+            second = node.elts[1]
+            for item in second.elts if isinstance(second, ast.List) else [second]:
+                add(item)
+        elif isinstance(node, ast.Return) and node.value is not None and not isinstance(node.value, ast.Tuple):
+            add(node.value)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and any(
+                isinstance(t, ast.Attribute) and t.attr == "verdict_reasons" for t in node.targets):
+            for item in node.value.elts:
+                add(item)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_mark":
+            add(node.args[1])
+    return sorted(set(fixed)), sorted(set(templates))
+
+
+def test_every_verdict_reason_is_marked_for_translation() -> None:
+    from sondier import reasons
+
+    fixed, templates = _verdict_reason_texts()
+    assert len(fixed) > 30 and templates  # the walk finds verdict.py's reasons
+    assert not set(fixed) - set(reasons.VERDICT_REASONS), "add them to sondier.reasons.VERDICT_REASONS"
+    assert not set(reasons.VERDICT_REASONS) - set(fixed) - {"test data"}, "obsolete in VERDICT_REASONS"
+    for template in templates:
+        sample = template.replace("{x}", "X")
+        assert any(p.fullmatch(sample) for _t, p in reasons._patterns()), f"no template in reasons.py for {template!r}"
+
+
+def test_reasons_are_translated_at_render_time() -> None:
+    from sondier.reasons import CONTEXT_WORD, EXPORT_REASON_WITH_COLUMNS, IN_A_TEST_FILE, localized
+
+    nested = IN_A_TEST_FILE.format(reason="placeholder word")
+    export = EXPORT_REASON_WITH_COLUMNS.format(count="10,000", rule="fr-nir", records="9,999", columns="nir, nom")
+    try:
+        i18n.activate("fr")
+        assert localized(CONTEXT_WORD.format(word="tel")) == "mot de contexte «\u00a0tel\u00a0»"
+        assert localized(nested) == "mot de substitution dans un fichier de test"
+        assert localized(export) == ("export\u00a0: 10\u202f000 valeurs de fr-nir dans 9\u202f999 lignes "
+                                     "(colonnes nir, nom)")
+        assert localized("role mailbox") == "boîte fonctionnelle"
+        assert localized("JWT signed with RS256") == "JWT signé avec RS256"
+        assert localized("something new") == "something new"  # unknown: left as found, never dropped
+        i18n.activate("en")
+        assert localized(nested) == nested and localized(export) == export
+    finally:
+        i18n.activate("en")
+
+
+def test_human_report_reasons_are_french_and_json_is_identical(tmp_path: Path) -> None:
+    (tmp_path / "contacts.txt").write_text("contact: test@example.com\ntel: 06 12 34 56 78\n", encoding="utf-8")
+    outputs = {}
+    for lang in ("fr", "en"):
+        done = run_sondier(["--lang", lang, "scan", "contacts.txt", "--rule", "pii", "--show-all", "--no-color",
+                            f"--report=json={lang}.json", "--report=text=-"], cwd=tmp_path, env=_env())
+        assert done.returncode in (0, 1), done.stderr
+        outputs[lang] = (done.stdout, json.loads((tmp_path / f"{lang}.json").read_text(encoding="utf-8")))
+    (french, french_json), (english, english_json) = outputs["fr"], outputs["en"]
+    assert "mot de contexte «\u00a0contact\u00a0»" in french and "domaine réservé à la documentation" in french
+    assert "context word 'contact'" in english and "reserved documentation domain" in english
+    assert "context word" not in french and "reserved documentation domain" not in french
+    for data in (french_json, english_json):
+        data["scan"].pop("duration_seconds")
+    assert french_json == english_json
+    reasons = [r for f in english_json["annotated"] for r in f["reasons"]]
+    assert "context word 'contact'" in reasons  # the machine format keeps the English, stable text

@@ -34,6 +34,7 @@ from sondier import fingerprints
 from sondier.errors import ConfigError
 from sondier.findings import Finding
 from sondier.i18n import _
+from sondier.reasons import STALE_BASELINE_ENTRIES, STALE_BASELINE_ENTRY
 from sondier.suppression import display_path
 
 if TYPE_CHECKING:
@@ -229,9 +230,8 @@ def apply(result: ScanResult, path: Path) -> None:
     stale = len(baseline.counts) - len(seen)
     result.extra["baseline_stale_entries"] = stale
     if stale:
-        entries = "entry matches" if stale == 1 else "entries match"
-        result.extra.setdefault("unused_ignores", []).append(
-            f"{display_path(path)}: {stale} baseline {entries} nothing any more (prune with `sondier baseline update`)"
-        )
+        # English in the JSON report (result.extra); translated when printed (sondier.reasons).
+        template = STALE_BASELINE_ENTRY if stale == 1 else STALE_BASELINE_ENTRIES
+        result.extra.setdefault("unused_ignores", []).append(template.format(path=display_path(path), count=stale))
     if baseline.legacy:
         result.extra["baseline_legacy"] = True  # v1: matched by the slow path; `sondier baseline upgrade`
