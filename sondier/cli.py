@@ -181,9 +181,11 @@ def _scanned_tree_root(targets: tuple[str, ...]) -> Path:
 
 
 def _print_unused_ignores(result: Any) -> None:
+    from sondier.reasons import localized
+
     unused = result.extra.get("unused_ignores", [])
     for entry in unused:
-        click.echo(_("sondier: unused ignore entry: {entry}").format(entry=entry), err=True)
+        click.echo(_("sondier: unused ignore entry: {entry}").format(entry=localized(entry)), err=True)
 
 
 @main.group(help=N_("List, show and test detection rules."))

@@ -97,7 +97,8 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         raise ConfigError(_("{where}: expected a number, got {value!r}").format(where=where, value=value))
     if not isinstance(value, kind):
-        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        name = kind.__name__ if isinstance(kind, type) else _("{types} or {last}").format(
+            types=", ".join(k.__name__ for k in kind[:-1]), last=kind[-1].__name__)
         raise ConfigError(_("{where}: expected {name}, got {kind}").format(
             where=where, name=name, kind=type(value).__name__))
     return value
@@ -158,7 +159,7 @@ def _verdict_settings(data: Any, where: str) -> VerdictSettings:
         if key in normalized:
             items = _strings(normalized[key], f"{where}.{key}")
             if any(not item.strip() for item in items):
-                raise ConfigError(f"{where}.{key}: empty entries are not allowed")
+                raise ConfigError(_("{where}: empty entries are not allowed").format(where=f"{where}.{key}"))
             values[key.replace("-", "_")] = items
     if "business-as-personal" in normalized:
         values["business_as_personal"] = _expect(normalized["business-as-personal"], bool,
@@ -225,7 +226,8 @@ def _export_threshold(data: Any, where: str) -> int:
         return Config.export_threshold
     threshold = _expect(data["threshold"], int, f"{where}.threshold")
     if threshold != 0 and not 2 <= threshold <= 10**9:
-        raise ConfigError(f"{where}.threshold: must be 0 (never aggregate) or a number of records from 2 to 10^9")
+        raise ConfigError(_("{where}: must be 0 (never aggregate) or a number of records from 2 to 10^9").format(
+            where=f"{where}.threshold"))
     return int(threshold)
 
 

@@ -12,9 +12,11 @@ from sondier.chunks import PATH_ORIGIN, Chunk
 from sondier.decoding import MAX_DEPTH, Encoded, LongRunDetector, find_encoded
 from sondier.filters import TEST_DATA_CONFIDENCE, shannon_entropy, test_data_reason
 from sondier.findings import TEST_DATA, Finding
+from sondier.i18n import N_
 from sondier.literals import not_literal_reason
 from sondier.matching import Candidate, Matcher
 from sondier.people import PersonTable, analyze_records, analyze_table
+from sondier.reasons import COLUMNS, CONTEXT_WORD, DECODED_FROM, IN_A_TEST_FILE, RECORD_WITH, ROWS, SENSITIVE_DATA
 from sondier.records import Record, Records
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word, testdata_context_word, vetoing_key
@@ -300,14 +302,15 @@ class Detector:
                 return None
             if records.record_id(record) not in test_records and not _documented_example(records, record):
                 return None
-        return "every row made up (test words, fictional names, test-data e-mails or phones, documentation examples)"
+        return N_("every row made up (test words, fictional names, test-data e-mails or phones, documentation "
+                  "examples)")
 
     def _record_finding(self, rule: Rule, chunk: Chunk, lines: _Lines, table: PersonTable) -> Finding:
         line, column = lines.position(table.first_row_offset)
         columns = ", ".join(f"{name} ({kind})" for name, kind in table.columns.items())
-        reasons = [f"columns: {columns}", f"{table.rows} rows"]
+        reasons = [COLUMNS.format(columns=columns), ROWS.format(rows=table.rows)]
         if table.sensitive:
-            reasons.append("art. 9 data: " + ", ".join(f"{n} ({why})" for n, why in table.sensitive.items()))
+            reasons.append(SENSITIVE_DATA.format(items=", ".join(f"{n} ({why})" for n, why in table.sensitive.items())))
         # The value is the list of column names: stable while rows change, and no one's data.
         value = ",".join([*table.columns, *table.sensitive])
         finding = Finding(rule_id=rule.id, rule_name=rule.name, category=rule.category, severity=rule.severity,
@@ -330,7 +333,7 @@ class Detector:
                 continue
             finding = Finding(rule_id=rule.id, rule_name=rule.name, category=rule.category, severity=rule.severity,
                               confidence=rule.base_confidence, path=chunk.path, line=1, column=1, end_line=1,
-                              end_column=1, value=chunk.path, commit=chunk.commit, reasons=["file name"],
+                              end_column=1, value=chunk.path, commit=chunk.commit, reasons=[N_("file name")],
                               extra={"path_rule": True})
             if self.fingerprints:
                 _ = finding.fingerprint
@@ -381,7 +384,7 @@ class Detector:
             return
         if outer is not None:
             outer_chunk, place = outer
-            reasons.append(f"decoded from {place.kind}")
+            reasons.append(DECODED_FROM.format(kind=place.kind))
             candidate = Candidate(rule, candidate.value, place.start, place.end, place.start, place.end)
             chunk = outer_chunk
         # Below the threshold but in a record: kept aside until the record's other values are known
@@ -414,7 +417,7 @@ class Detector:
             ids = rich.get(finding.record or "")
             if ids is not None and personal(finding):
                 finding.confidence = round(min(1.0, finding.confidence + RECORD_BOOST), 2)
-                finding.reasons.append(f"record with {', '.join(ids)}")
+                finding.reasons.append(RECORD_WITH.format(rules=", ".join(ids)))
         rules = {r.id: r for r in self.matcher.rules}
         for finding in pending:
             if finding.confidence >= self._threshold(rules[finding.rule_id]):
@@ -454,19 +457,19 @@ class Detector:
             word = context_word(Candidate(rule, value, place.start, place.end, place.start, place.end), outer_chunk)
         if word is not None:
             confidence = min(1.0, confidence + CONTEXT_BOOST)
-            reasons.append(f"context word '{word}'")
+            reasons.append(CONTEXT_WORD.format(word=word))
         elif rule.context_required or verdict.weak:
             return None
-        test_reason = (verdict.reason or "test data") if verdict.test_data else test_data_reason(rule, value)
+        test_reason = (verdict.reason or N_("test data")) if verdict.test_data else test_data_reason(rule, value)
         if test_reason is None and rule.testdata_context_regex is not None and testdata_context_word(
             candidate, chunk, record.key if record is not None else None
         ):
-            test_reason = "test-data context"
+            test_reason = N_("test-data context")
         in_test_file = rule.literal and is_test_path(chunk.path)
         if in_test_file:
             # A test's own password (`password: "password123"` in a spec) is reported as test
             # data, listed apart at its confidence; a random-looking literal stays a secret.
-            test_reason = value_written_for_tests(value) or (test_reason and f"{test_reason} in a test file")
+            test_reason = value_written_for_tests(value) or (test_reason and IN_A_TEST_FILE.format(reason=test_reason))
         if test_reason is not None:
             # Personal-data look-alikes and a test file's own secrets keep their confidence: the
             # verdict stage lists them as test data, counted and visible, instead of hiding them

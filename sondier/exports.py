@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from sondier.findings import Finding, ScanResult
+from sondier.reasons import EXPORT_REASON, EXPORT_REASON_WITH_COLUMNS
 
 DEFAULT_THRESHOLD = 10
 EXPORT = "export"
@@ -73,11 +74,10 @@ def describe(rule_id: str, summary: dict[str, object]) -> str:
     """`export: 10,000 values of fr-nir in 10,000 rows (columns nir, ...)`."""
     count, records, columns = summary["count"], summary["records"], summary["columns"]
     assert isinstance(count, int) and isinstance(records, int) and isinstance(columns, list)
-    text = f"export: {count:,} values of {rule_id} in {records:,} rows"
-    if columns:
-        shown = ", ".join(str(c) for c in columns[:SHOWN_COLUMNS])
-        text += f" (columns {shown}{', …' if len(columns) > SHOWN_COLUMNS else ''})"
-    return text
+    if not columns:
+        return EXPORT_REASON.format(count=f"{count:,}", rule=rule_id, records=f"{records:,}")
+    shown = ", ".join(str(c) for c in columns[:SHOWN_COLUMNS]) + (", …" if len(columns) > SHOWN_COLUMNS else "")
+    return EXPORT_REASON_WITH_COLUMNS.format(count=f"{count:,}", rule=rule_id, records=f"{records:,}", columns=shown)
 
 
 def individual_findings(findings: Iterable[Finding]) -> Iterator[Finding]:

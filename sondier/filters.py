@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from itertools import pairwise
 
+from sondier.i18n import N_
 from sondier.rules import Rule, compact
 
 TEST_DATA_CONFIDENCE = 0.1
@@ -49,16 +50,16 @@ def test_data_reason(rule: Rule, value: str) -> str | None:
     """Why this value is test data according to the rule's own lists, or None."""
     normalized = compact(value)
     if normalized in rule.testdata_values:
-        return "documented example value"
+        return N_("documented example value")
     for pattern in rule.testdata_regexes:
         if pattern.fullmatch(value) or pattern.fullmatch(normalized):
-            return "test-data pattern"
+            return N_("test-data pattern")
     lowered = value.lower()
     for word in rule.testdata_words:
         if word in lowered:
-            return "placeholder word"
+            return N_("placeholder word")
     if rule.category == "pii":
         digits = "".join(ch for ch in normalized if ch.isdigit())
         if digits == normalized.lstrip("+") and is_placeholder_number(digits):
-            return "placeholder digits"
+            return N_("placeholder digits")
     return None

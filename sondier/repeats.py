@@ -20,6 +20,7 @@ from dataclasses import replace
 from sondier.exports import EXPORT, MEMBERS
 from sondier.findings import Finding, ScanResult
 from sondier.fingerprints import normalize
+from sondier.reasons import REPEATED_IN_FILE, REPEATED_IN_FILES
 
 REPEATED = "repeated"
 
@@ -74,8 +75,8 @@ def describe(summary: dict[str, object]) -> str:
     count, files = summary["count"], summary["files"]
     assert isinstance(count, int) and isinstance(files, int)
     if files == 1:
-        return f"the same value at {count} places in this file"
-    return f"the same value at {count} places in {files} files"
+        return REPEATED_IN_FILE.format(count=count)
+    return REPEATED_IN_FILES.format(count=count, files=files)
 
 
 def other_locations(finding: Finding) -> list[tuple[str, int, int]]:

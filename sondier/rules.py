@@ -17,6 +17,7 @@ import regex
 
 from sondier import validators
 from sondier.errors import RuleError
+from sondier.i18n import _
 
 CATEGORIES = ("pii", "secret")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -148,23 +149,32 @@ class Rule:
 
 def _check_type(path: str, rule_id: str | None, key: str, value: Any, expected: Any) -> None:
     if isinstance(value, bool) and expected in ((int, float), int):
-        raise RuleError(path, rule_id, key, f"expected a number, got {value!r}")
+        raise RuleError(path, rule_id, key, _("expected a number, got {value!r}").format(value=value))
     if not isinstance(value, expected):
-        names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
-        raise RuleError(path, rule_id, key, f"expected {names}, got {type(value).__name__}")
+        names = expected.__name__ if isinstance(expected, type) else _type_names(expected)
+        raise RuleError(path, rule_id, key, _("expected {expected}, got {kind}").format(
+            expected=names, kind=type(value).__name__))
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    """`int or float` (Python's type names stay as they are: they are what YAML gives)."""
+    *first, last = (t.__name__ for t in types)
+    return _("{types} or {last}").format(types=", ".join(first), last=last)
 
 
 def _check_mapping(path: str, rule_id: str, key: str, value: dict[str, Any], schema: dict[str, Any]) -> None:
     for sub, sub_value in value.items():
         if sub not in schema:
-            raise RuleError(path, rule_id, f"{key}.{sub}", f"unknown field (expected one of {sorted(schema)})")
+            raise RuleError(path, rule_id, f"{key}.{sub}", _("unknown field (expected one of {fields})").format(
+                fields=sorted(schema)))
         _check_type(path, rule_id, f"{key}.{sub}", sub_value, schema[sub])
 
 
 def _string_list(path: str, rule_id: str, key: str, values: list[Any]) -> tuple[str, ...]:
     for item in values:
         if not isinstance(item, str):
-            raise RuleError(path, rule_id, key, f"expected a list of strings, found {type(item).__name__}")
+            raise RuleError(path, rule_id, key, _("expected a list of strings, found {kind}").format(
+                kind=type(item).__name__))
     return tuple(values)
 
 
@@ -178,17 +188,18 @@ def _localized_texts(path: str, rule_id: str, data: dict[str, Any]) -> tuple[tup
             continue
         unknown = sorted(set(value) - set(LANGUAGES))
         if unknown:
-            raise RuleError(path, rule_id, f"{key}.{unknown[0]}", f"unknown language (expected {list(LANGUAGES)})")
+            raise RuleError(path, rule_id, f"{key}.{unknown[0]}", _("unknown language (expected {languages})").format(
+                languages=list(LANGUAGES)))
         for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                raise RuleError(path, rule_id, f"{key}.{lang}", "required text is missing (give every language)")
+                raise RuleError(path, rule_id, f"{key}.{lang}", _("required text is missing (give every language)"))
             per_language.setdefault(lang, {})[key] = text.strip()
     if not per_language:
         return ()
     for key in LOCALIZED_FIELDS:
         if isinstance(data[key], str):
-            raise RuleError(path, rule_id, key, "give this text in every language, as the other texts of the rule")
+            raise RuleError(path, rule_id, key, _("give this text in every language, as the other texts of the rule"))
     return tuple((lang, t["name"], t["description"], t["remediation"]) for lang, t in sorted(per_language.items()))
 
 
@@ -200,49 +211,53 @@ def _compile_regex(path: str, rule_id: str, key: str, pattern: str, flags: int =
     try:
         return regex.compile(pattern, flags)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:
-        raise RuleError(path, rule_id, key, f"invalid regular expression: {exc}") from None
+        raise RuleError(path, rule_id, key, _("invalid regular expression: {error}").format(error=exc)) from None
 
 
 def parse_rule(data: Any, path: str) -> Rule:
     """Validate one rule mapping and return an uncompiled Rule."""
     if not isinstance(data, dict):
-        raise RuleError(path, None, None, f"a rule must be a mapping, got {type(data).__name__}")
+        raise RuleError(path, None, None, _("a rule must be a mapping, got {kind}").format(
+            kind=type(data).__name__))
     rule_id = data.get("id") if isinstance(data.get("id"), str) else None
     for key in data:
         if key not in _TOP_KEYS:
-            raise RuleError(path, rule_id, str(key), f"unknown field (expected one of {sorted(_TOP_KEYS)})")
+            raise RuleError(path, rule_id, str(key), _("unknown field (expected one of {fields})").format(
+                fields=sorted(_TOP_KEYS)))
     for key in _REQUIRED:
         if key not in data or data[key] in (None, ""):
-            raise RuleError(path, rule_id, key, "required field is missing")
+            raise RuleError(path, rule_id, key, _("required field is missing"))
     if not data.get("regex") and not data.get("path") and not data.get("record"):
-        raise RuleError(path, rule_id, "regex", "required field is missing (or give `path` for a path rule, "
-                        "`record` for a record rule)")
+        raise RuleError(path, rule_id, "regex", _("required field is missing (or give `path` for a path rule, "
+                                                  "`record` for a record rule)"))
     for key, value in data.items():
         _check_type(path, rule_id, key, value, _TOP_KEYS[key])
     assert rule_id is not None
     if not ID_PATTERN.match(rule_id):
-        raise RuleError(path, rule_id, "id", "must be kebab-case (lower-case letters, digits, dashes)")
+        raise RuleError(path, rule_id, "id", _("must be kebab-case (lower-case letters, digits, dashes)"))
     if data["category"] not in CATEGORIES:
-        raise RuleError(path, rule_id, "category", f"must be one of {list(CATEGORIES)}")
+        raise RuleError(path, rule_id, "category", _("must be one of {values}").format(values=list(CATEGORIES)))
     if data["severity"] not in SEVERITIES:
-        raise RuleError(path, rule_id, "severity", f"must be one of {list(SEVERITIES)}")
+        raise RuleError(path, rule_id, "severity", _("must be one of {values}").format(values=list(SEVERITIES)))
     flags = _string_list(path, rule_id, "flags", data.get("flags", []))
     for flag in flags:
         if flag not in FLAG_NAMES:
-            raise RuleError(path, rule_id, "flags", f"unknown flag '{flag}' (expected {sorted(FLAG_NAMES)})")
+            raise RuleError(path, rule_id, "flags", _("unknown flag '{flag}' (expected {flags})").format(
+                flag=flag, flags=sorted(FLAG_NAMES)))
     keywords = tuple(k.lower() for k in _string_list(path, rule_id, "keywords", data.get("keywords", [])))
     if any(not k for k in keywords):
-        raise RuleError(path, rule_id, "keywords", "empty keyword")
+        raise RuleError(path, rule_id, "keywords", _("empty keyword"))
     validator = data.get("validator")
     if validator is not None and validator not in validators.REGISTRY:
-        raise RuleError(path, rule_id, "validator", f"unknown validator '{validator}' (known: {validators.known()})")
+        raise RuleError(path, rule_id, "validator", _("unknown validator '{validator}' (known: {known})").format(
+            validator=validator, known=validators.known()))
     context = data.get("context", {})
     _check_mapping(path, rule_id, "context", context, _CONTEXT_KEYS)
     confidence = data.get("confidence", {})
     _check_mapping(path, rule_id, "confidence", confidence, _CONFIDENCE_KEYS)
     for key in ("base", "threshold"):
         if key in confidence and not 0 <= confidence[key] <= 1:
-            raise RuleError(path, rule_id, f"confidence.{key}", "must be between 0 and 1")
+            raise RuleError(path, rule_id, f"confidence.{key}", _("must be between 0 and 1"))
     testdata = data.get("testdata", {})
     _check_mapping(path, rule_id, "testdata", testdata, _TESTDATA_KEYS)
     examples = data["examples"]
@@ -250,18 +265,18 @@ def parse_rule(data: Any, path: str) -> Rule:
     positives = _string_list(path, rule_id, "examples.positive", examples.get("positive", []))
     negatives = _string_list(path, rule_id, "examples.negative", examples.get("negative", []))
     if not positives:
-        raise RuleError(path, rule_id, "examples.positive", "at least one positive example is required")
+        raise RuleError(path, rule_id, "examples.positive", _("at least one positive example is required"))
     values = testdata.get("values", [])
     words = testdata.get("words", [])
     if any(not w.strip() for w in _string_list(path, rule_id, "context.words", context.get("words", []))):
-        raise RuleError(path, rule_id, "context.words", "empty context word (it would match everywhere)")
+        raise RuleError(path, rule_id, "context.words", _("empty context word (it would match everywhere)"))
     window = context.get("window", DEFAULT_WINDOW)
     if not 0 <= window <= 2000:
-        raise RuleError(path, rule_id, "context.window", "must be between 0 and 2000")
+        raise RuleError(path, rule_id, "context.window", _("must be between 0 and 2000"))
     translations = _localized_texts(path, rule_id, data)
     refines = _string_list(path, rule_id, "refines", data.get("refines", []))
     if rule_id in refines or any(not ID_PATTERN.match(r) for r in refines):
-        raise RuleError(path, rule_id, "refines", "must list the ids of other rules")
+        raise RuleError(path, rule_id, "refines", _("must list the ids of other rules"))
     return Rule(
         id=rule_id,
         name=_english(data["name"]),
@@ -307,9 +322,10 @@ def _record_kind(path: str, rule_id: str, data: dict[str, Any]) -> str | None:
     if kind is None:
         return None
     if kind not in RECORD_KINDS:
-        raise RuleError(path, rule_id, "record", f"unknown record analyzer '{kind}' (known: {list(RECORD_KINDS)})")
+        raise RuleError(path, rule_id, "record", _("unknown record analyzer '{kind}' (known: {known})").format(
+            kind=kind, known=list(RECORD_KINDS)))
     if data.get("regex"):
-        raise RuleError(path, rule_id, "regex", "a record rule has no regex (its analyzer reads whole records)")
+        raise RuleError(path, rule_id, "regex", _("a record rule has no regex (its analyzer reads whole records)"))
     return str(kind)
 
 
@@ -393,10 +409,12 @@ def compile_rule(rule: Rule) -> Rule:
     if rule.content:
         compiled = _compile_regex(rule.source, rule.id, "regex", rule.pattern, rule.regex_flags)
         if VALUE_GROUP not in compiled.groupindex:
-            raise RuleError(rule.source, rule.id, "regex", f"must contain a named group (?P<{VALUE_GROUP}>...)")
+            raise RuleError(rule.source, rule.id, "regex", _("must contain a named group (?P<{group}>...)").format(
+                group=VALUE_GROUP))
     if is_catastrophic(rule.pattern):
-        raise RuleError(rule.source, rule.id, "regex", "nested unbounded quantifiers such as (a+)+ backtrack "
-                        "catastrophically; rewrite it (e.g. a+ instead of (a+)+, or a possessive a++)")
+        raise RuleError(rule.source, rule.id, "regex", _(
+            "nested unbounded quantifiers such as (a+)+ backtrack catastrophically; rewrite it "
+            "(e.g. a+ instead of (a+)+, or a possessive a++)"))
     testdata = tuple(
         _compile_regex(rule.source, rule.id, "testdata.patterns", p, regex.IGNORECASE) for p in rule.testdata_patterns
     )
@@ -413,22 +431,23 @@ def _load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(str(path), None, None, f"cannot read rule file: {exc}") from None
+        raise RuleError(str(path), None, None, _("cannot read rule file: {error}").format(error=exc)) from None
     # libyaml's loader is ~10x faster than the pure-Python one; both are safe loaders.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
-        raise RuleError(str(path), None, None, f"invalid YAML: {exc}") from None
+        raise RuleError(str(path), None, None, _("invalid YAML: {error}").format(error=exc)) from None
     except (ValueError, RecursionError) as exc:  # yaml's constructors: `2001-13-45`, deep nesting
-        raise RuleError(str(path), None, None, f"invalid YAML value: {type(exc).__name__}: {exc}") from None
+        raise RuleError(str(path), None, None, _("invalid YAML value: {kind}: {error}").format(
+            kind=type(exc).__name__, error=exc)) from None
 
 
 def load_file(path: Path) -> list[Rule]:
     data = _load_yaml(path)
     items = data if isinstance(data, list) else [data]
     if data is None:
-        raise RuleError(str(path), None, None, "empty rule file")
+        raise RuleError(str(path), None, None, _("empty rule file"))
     return [parse_rule(item, str(path)) for item in items]
 
 
@@ -459,7 +478,7 @@ def rule_files(folders: Iterable[Path]) -> list[Path]:
             files.append(folder)
             continue
         if not folder.is_dir():
-            raise RuleError(str(folder), None, None, "rule folder does not exist")
+            raise RuleError(str(folder), None, None, _("rule folder does not exist"))
         files.extend(sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
     return files
 
@@ -537,7 +556,8 @@ def _parse_files(files: Sequence[Path]) -> list[Rule]:
     for path in files:
         for rule in load_file(path):
             if rule.id in seen:
-                raise RuleError(str(path), rule.id, "id", f"duplicate rule id (also defined in {seen[rule.id]})")
+                raise RuleError(str(path), rule.id, "id", _("duplicate rule id (also defined in {other})").format(
+                    other=seen[rule.id]))
             seen[rule.id] = str(path)
             compile_rule(rule)
             rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=(),
@@ -563,5 +583,5 @@ def select(rules: Sequence[Rule], enable: Sequence[str] = (), disable: Sequence[
         if not any(ch in name for ch in "*?[") and name not in known:
             from sondier.errors import ConfigError
 
-            raise ConfigError(f"unknown rule id '{name}' (see `sondier rules list`)")
+            raise ConfigError(_("unknown rule id '{name}' (see `sondier rules list`)").format(name=name))
     return [r for r in rules if (not enable or matches(r, enable)) and not matches(r, disable)]

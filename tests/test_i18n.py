@@ -300,3 +300,200 @@ def test_human_reports_never_show_values_in_either_language(reports_by_language:
     for reports in reports_by_language.values():
         for fmt in HUMAN_FORMATS + MACHINE_FORMATS:
             assert not [v for v in planted_values() if v in reports[fmt]], fmt
+
+
+# ------------------------------------------------------------------------- user errors in both languages
+
+FRENCH = _env(LANG="fr_FR.UTF-8")
+ENGLISH = _env(LANG="C.UTF-8")
+_BAD_RULE = """\
+id: my-token
+name: My token
+category: secret
+severity: high
+description: A token.
+remediation: Revoke it.
+regex: '(?P<value>tok_[a-z]{8})'
+examples: {positive: [tok_abcdefgh]}
+colour: red
+"""
+
+
+@pytest.mark.parametrize(("env", "expected", "foreign"), [
+    (FRENCH, "mon-dossier/bad.yaml\u00a0: règle «\u00a0my-token\u00a0»\u00a0: champ «\u00a0colour\u00a0»\u00a0: "
+             "champ inconnu (attendu\u00a0: un de ", "unknown field"),
+    (ENGLISH, "mon-dossier/bad.yaml: rule 'my-token': field 'colour': unknown field (expected one of ", "champ"),
+])
+def test_rule_file_errors_speak_the_language(tmp_path: Path, env: dict[str, str], expected: str,
+                                             foreign: str) -> None:
+    (tmp_path / "mon-dossier").mkdir()
+    (tmp_path / "mon-dossier" / "bad.yaml").write_text(_BAD_RULE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("nothing here\n", encoding="utf-8")
+    for args in (["scan", "--rules", "mon-dossier", "a.txt"], ["rules", "list", "--rules", "mon-dossier"]):
+        done = run_sondier(args, cwd=tmp_path, env=env)
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and foreign not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("rule", "french", "english"), [
+    ("examples: {positive: [tok_abcdefgh]}\n", None, None),  # the valid rule: control
+    ("examples: {positive: []}\n", "au moins un exemple positif est requis",
+     "at least one positive example is required"),
+    ("examples: {positive: [tok_abcdefgh]}\nconfidence: {base: 2}\n", "doit être compris entre 0 et 1",
+     "must be between 0 and 1"),
+    ("examples: {positive: [tok_abcdefgh]}\nregex: '(?P<value>(a+)+)'\n", "retour arrière catastrophique",
+     "backtrack catastrophically"),
+    ("examples: {positive: [tok_abcdefgh]}\nentropy: yes\n", "nombre attendu, reçu True",
+     "expected a number, got True"),
+    ("examples: {positive: [tok_abcdefgh]}\nname: [a]\n", "str ou dict attendu, reçu list",
+     "expected str or dict, got list"),
+])
+def test_rule_validation_messages_in_both_languages(tmp_path: Path, rule: str, french: str | None,
+                                                    english: str | None) -> None:
+    text = _BAD_RULE.replace("examples: {positive: [tok_abcdefgh]}\ncolour: red\n", rule)
+    if "regex:" in rule:
+        text = text.replace("regex: '(?P<value>tok_[a-z]{8})'\n", "")
+    (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
+    for env, message in ((FRENCH, french), (ENGLISH, english)):
+        done = run_sondier(["rules", "list", "--rules", "rules.yaml"], cwd=tmp_path, env=env)
+        if message is None:
+            assert done.returncode == 0 and "my-token" in done.stdout, done.stderr
+        else:
+            assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_unknown_rule_id_in_both_languages(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("nothing\n", encoding="utf-8")
+    french = run_sondier(["scan", "--rule", "fr-nri", "a.txt"], cwd=tmp_path, env=FRENCH)
+    english = run_sondier(["scan", "--rule", "fr-nri", "a.txt"], cwd=tmp_path, env=ENGLISH)
+    assert french.returncode == english.returncode == 2
+    assert "identifiant de règle inconnu «\u00a0fr-nri\u00a0»" in french.stderr, french.stderr
+    assert "unknown rule id 'fr-nri' (see `sondier rules list`)" in english.stderr, english.stderr
+
+
+@pytest.mark.parametrize(("ignore", "french", "english"), [
+    ("rule=email path='*.txt'\n", "chaque entrée a besoin d’une raison", "every entry needs a reason"),
+    ("rule=email reason=x color=red\n", "clé inconnue 'color'", "unknown key 'color'"),
+    ("fingerprint=email:v2-1a2b3 rule=fr-nir reason=x\n", "appartient à la règle", "belongs to rule 'email'"),
+    ("rule=email reason=ok 0612345678\n", "un élément de 10 caractères", "a token of 10 characters"),
+])
+def test_ignore_file_errors_in_both_languages(tmp_path: Path, ignore: str, french: str, english: str) -> None:
+    (tmp_path / "a.txt").write_text("nothing\n", encoding="utf-8")
+    (tmp_path / ".sondierignore").write_text("# accepted\n" + ignore, encoding="utf-8")
+    for env, message, foreign in ((FRENCH, french, english), (ENGLISH, english, french)):
+        done = run_sondier(["scan", "--ignore-file", ".sondierignore", "a.txt"], cwd=tmp_path, env=env)
+        assert done.returncode == 2, done.stderr
+        assert ".sondierignore:2" in done.stderr and message in done.stderr and foreign not in done.stderr, \
+            done.stderr
+        assert "0612345678" not in done.stderr  # a value pasted by mistake is never echoed
+
+
+@pytest.mark.parametrize(("baseline", "french", "english"), [
+    (None, "fichier de référence introuvable (créez-en un avec `sondier baseline create`)",
+     "baseline file not found (create one with `sondier baseline create`)"),
+    ("{", "pas une référence Sondier\u00a0: JSON invalide ligne 1, colonne 2",
+     "not a Sondier baseline: invalid JSON at line 1, column 2"),
+    ('{"version": 7, "fingerprints": {}, "entries": []}', "la version de format 7 de la référence n’est pas prise "
+     "en charge", "baseline format version 7 is not supported (expected 2)"),
+    ('{"version": 2, "entries": []}', "clés attendues\u00a0: version, fingerprints et entries",
+     "expected the keys version, fingerprints and entries"),
+])
+def test_baseline_errors_in_both_languages(tmp_path: Path, baseline: str | None, french: str, english: str) -> None:
+    (tmp_path / "a.txt").write_text("nothing\n", encoding="utf-8")
+    if baseline is not None:
+        (tmp_path / "base.json").write_text(baseline, encoding="utf-8")
+    for env, message, foreign in ((FRENCH, french, english), (ENGLISH, english, french)):
+        for args in (["scan", "--baseline", "base.json", "a.txt"], ["baseline", "show", "--file", "base.json"]):
+            done = run_sondier(args, cwd=tmp_path, env=env)
+            assert done.returncode == 2, done.stderr
+            assert f"base.json{':' if env is ENGLISH else chr(0xa0) + ':'} " in done.stderr, done.stderr
+            assert message in done.stderr and foreign not in done.stderr, done.stderr
+
+
+# ------------------------------------------------------------------------- finding reasons
+
+
+def _verdict_reason_texts() -> tuple[list[str], list[str]]:
+    """The reasons sondier/verdict.py writes: strings it returns (alone or in a verdict's list),
+    gives to `_mark` or assigns to `verdict_reasons`; f-strings come back with `{x}` placeholders."""
+    import ast
+
+    tree = ast.parse((REPO_ROOT / "sondier" / "verdict.py").read_text(encoding="utf-8"))
+    fixed: list[str] = []
+    templates: list[str] = []
+
+    def add(node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value:
+            fixed.append(node.value)  # (one word is a verdict or rule id, not a reason)
+        elif isinstance(node, ast.JoinedStr):
+            templates.append("".join(v.value if isinstance(v, ast.Constant) else "{x}" for v in node.values))
+        elif isinstance(node, ast.BoolOp):
+            for value in node.values:
+                for item in value.elts if isinstance(value, ast.List) else ():
+                    add(item)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple) and len(node.elts) == 2:
+            second = node.elts[1]
+            for item in second.elts if isinstance(second, ast.List) else [second]:
+                add(item)
+        elif isinstance(node, ast.Return) and node.value is not None and not isinstance(node.value, ast.Tuple):
+            add(node.value)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and any(
+                isinstance(t, ast.Attribute) and t.attr == "verdict_reasons" for t in node.targets):
+            for item in node.value.elts:
+                add(item)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_mark":
+            add(node.args[1])
+    return sorted(set(fixed)), sorted(set(templates))
+
+
+def test_every_verdict_reason_is_marked_for_translation() -> None:
+    from sondier import reasons
+
+    fixed, templates = _verdict_reason_texts()
+    assert len(fixed) > 30 and templates  # the walk finds verdict.py's reasons
+    assert not set(fixed) - set(reasons.VERDICT_REASONS), "add them to sondier.reasons.VERDICT_REASONS"
+    assert not set(reasons.VERDICT_REASONS) - set(fixed) - {"test data"}, "obsolete in VERDICT_REASONS"
+    for template in templates:
+        sample = template.replace("{x}", "X")
+        assert any(p.fullmatch(sample) for _t, p in reasons._patterns()), f"no template in reasons.py for {template!r}"
+
+
+def test_reasons_are_translated_at_render_time() -> None:
+    from sondier.reasons import CONTEXT_WORD, EXPORT_REASON_WITH_COLUMNS, IN_A_TEST_FILE, localized
+
+    nested = IN_A_TEST_FILE.format(reason="placeholder word")
+    export = EXPORT_REASON_WITH_COLUMNS.format(count="10,000", rule="fr-nir", records="9,999", columns="nir, nom")
+    try:
+        i18n.activate("fr")
+        assert localized(CONTEXT_WORD.format(word="tel")) == "mot de contexte «\u00a0tel\u00a0»"
+        assert localized(nested) == "mot de substitution dans un fichier de test"
+        assert localized(export) == ("export\u00a0: 10\u202f000 valeurs de fr-nir dans 9\u202f999 lignes "
+                                     "(colonnes nir, nom)")
+        assert localized("role mailbox") == "boîte fonctionnelle"
+        assert localized("JWT signed with RS256") == "JWT signé avec RS256"
+        assert localized("something new") == "something new"  # unknown: left as found, never dropped
+        i18n.activate("en")
+        assert localized(nested) == nested and localized(export) == export
+    finally:
+        i18n.activate("en")
+
+
+def test_human_report_reasons_are_french_and_json_is_identical(tmp_path: Path) -> None:
+    (tmp_path / "contacts.txt").write_text("contact: test@example.com\ntel: 06 12 34 56 78\n", encoding="utf-8")
+    outputs = {}
+    for lang in ("fr", "en"):
+        done = run_sondier(["--lang", lang, "scan", "contacts.txt", "--rule", "pii", "--show-all", "--no-color",
+                            f"--report=json={lang}.json", "--report=text=-"], cwd=tmp_path, env=_env())
+        assert done.returncode in (0, 1), done.stderr
+        outputs[lang] = (done.stdout, json.loads((tmp_path / f"{lang}.json").read_text(encoding="utf-8")))
+    (french, french_json), (english, english_json) = outputs["fr"], outputs["en"]
+    assert "mot de contexte «\u00a0contact\u00a0»" in french and "domaine réservé à la documentation" in french
+    assert "context word 'contact'" in english and "reserved documentation domain" in english
+    assert "context word" not in french and "reserved documentation domain" not in french
+    for data in (french_json, english_json):
+        data["scan"].pop("duration_seconds")
+    assert french_json == english_json
+    reasons = [r for f in english_json["annotated"] for r in f["reasons"]]
+    assert "context word 'contact'" in reasons  # the machine format keeps the English, stable text

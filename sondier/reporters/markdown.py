@@ -94,11 +94,11 @@ def _grade(result: ScanResult, options: ReportOptions) -> list[str]:
     grade = grade_for_report(result, options.root)
     language = report_language(options)
     svg = base64.b64encode(badge_svg(grade, language).encode("utf-8")).decode("ascii")
-    score = "" if grade.score is None else f", score {grade.score}/100"
-    lines = [f"![{escape(grade.method)}: {escape(grade.letter)}](data:image/svg+xml;base64,{svg})", "",
-             f"**Privacy grade: {escape(grade.letter)}**{score} ({escape(grade.method)}, {escape(grade.method_date)}; "
-             "see `sondier grade --explain`).", ""]
-    lines += [f"- {escape(reason)}" for reason in grade.reasons]
+    score = "" if grade.score is None else _(", score {score}/100").format(score=grade.score)
+    heading = _("**Privacy grade: {letter}**{score} ({method}, {date}; see `sondier grade --explain`).").format(
+        letter=escape(grade.letter), score=score, method=escape(grade.method), date=escape(grade.method_date))
+    lines = [f"![{escape(grade.method)}: {escape(grade.letter)}](data:image/svg+xml;base64,{svg})", "", heading, ""]
+    lines += [f"- {escape(reason)}" for reason in grade.localized_reasons(_)]
     return [*lines, ""]
 
 

@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from sondier.i18n import _, active_language
+from sondier.reasons import localized, localized_all
 from sondier.reporters import ReportOptions
 from sondier.reporters.common import localized_rule_names, severity_label
 
@@ -28,17 +29,20 @@ def _finding_line(finding: Finding, options: ReportOptions) -> str:
 
     shown = finding.value if options.show_values else finding.redacted
     if "export" in finding.extra:  # one line for a whole export: its first reason describes it
-        shown = finding.reasons[0]
+        shown = localized(finding.reasons[0])
     style = SEVERITY_STYLE.get(finding.severity, "")
     where = f"{finding.line}:{finding.column}"
     commit = f" [dim]{finding.commit.sha[:10]}[/dim]" if finding.commit else ""
-    reasons = finding.reasons[1:] if "export" in finding.extra else finding.reasons
-    why = f" [dim]({escape('; '.join(reasons))})[/dim]" if reasons else ""
+    # Reasons are English in the finding (the JSON report prints them so): translated here.
+    reasons = localized_all(finding.reasons[1:] if "export" in finding.extra else finding.reasons)
+    separator = _("; ")  # French puts a no-break space before the semicolon
+    why = f" [dim]({escape(separator.join(reasons))})[/dim]" if reasons else ""
     suppressed = (" [dim]" + _("suppressed by {reason}").format(reason=escape(finding.suppressed_by)) + "[/dim]"
                   if finding.suppressed_by else "")
     verdict = ""
     if not finding.actionable:
-        because = f": {escape('; '.join(finding.verdict_reasons))}" if finding.verdict_reasons else ""
+        because = (_(": {reasons}").format(reasons=escape(separator.join(localized_all(finding.verdict_reasons))))
+                   if finding.verdict_reasons else "")
         verdict = f" [magenta]\\[{finding.verdict}{because}][/magenta]"
     return (
         f"  [bold]{where:>9}[/bold]  [{style}]{severity_label(finding.severity):<8}[/{style}] "
@@ -121,14 +125,15 @@ def _verdict_line(console, result: ScanResult) -> None:  # type: ignore[no-untyp
     if not result.annotated:
         return
     shown = ", ".join(f"{verdict} {count}" for verdict, count in counts.items())
-    console.print(f"By verdict: {shown} ({len(result.annotated)} not failing; --show-all lists them)")
+    console.print(_("By verdict: {counts} ({annotated} not failing; --show-all lists them)").format(
+        counts=shown, annotated=len(result.annotated)))
 
 
 def write(result: ScanResult, stream: TextIO, options: ReportOptions) -> None:
     console = _console(stream, options)
     _group(console, result.findings, options)
     if options.show_all and result.annotated:
-        console.print("[bold]Not failing (annotated with their verdict)[/bold]")
+        console.print("[bold]" + _("Not failing (annotated with their verdict)") + "[/bold]")
         _group(console, result.annotated, options)
     if options.show_suppressed and result.suppressed:
         console.print("[bold]" + _("Suppressed") + "[/bold]")

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from sondier import fingerprints
 from sondier.errors import ConfigError
 from sondier.findings import Finding
+from sondier.i18n import _
+from sondier.reasons import STALE_BASELINE_ENTRIES, STALE_BASELINE_ENTRY
 from sondier.suppression import display_path
 
 if TYPE_CHECKING:
@@ -95,59 +97,65 @@ def write(baseline: Baseline, path: Path) -> None:
 
 
 def _fail(path: Path, problem: str) -> ConfigError:
-    return ConfigError(f"{display_path(path)}: {problem}")
+    return ConfigError(_("{path}: {problem}").format(path=display_path(path), problem=problem))
 
 
 def _read_json(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise _fail(path, "baseline file not found (create one with `sondier baseline create`)") from None
+        raise _fail(path, _("baseline file not found (create one with `sondier baseline create`)")) from None
     except OSError as exc:
-        raise _fail(path, f"cannot read baseline: {exc.strerror or exc}") from None
+        raise _fail(path, _("cannot read baseline: {error}").format(error=exc.strerror or exc)) from None
     except UnicodeDecodeError:
-        raise _fail(path, "baseline is not UTF-8 text") from None
+        raise _fail(path, _("baseline is not UTF-8 text")) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _fail(path, f"not a Sondier baseline: invalid JSON at line {exc.lineno}, column {exc.colno}") from None
+        raise _fail(path, _("not a Sondier baseline: invalid JSON at line {line}, column {column}").format(
+            line=exc.lineno, column=exc.colno)) from None
 
 
 def _check_scheme(path: Path, scheme: Any, expected: dict[str, object]) -> None:
     if not isinstance(scheme, dict):
-        raise _fail(path, "not a Sondier baseline: 'fingerprints' must be an object")
+        raise _fail(path, _("not a Sondier baseline: 'fingerprints' must be an object"))
     same_parameters = {k: v for k, v in scheme.items() if k != "key_id"} == {
         k: v for k, v in expected.items() if k != "key_id"
     }
     if not same_parameters:
         raise _fail(
             path,
-            f"baseline fingerprints use {scheme.get('scheme')!r} with other parameters than this "
-            "version of Sondier; re-create it with `sondier baseline create --force`",
+            _("baseline fingerprints use {scheme!r} with other parameters than this version of Sondier; "
+              "re-create it with `sondier baseline create --force`").format(scheme=scheme.get("scheme")),
         )
     if scheme.get("key_id") != expected["key_id"]:
         if scheme.get("key_id") is None:
-            problem = f"the baseline was created without a fingerprint key but {fingerprints.KEY_ENV} is set"
+            problem = _("the baseline was created without a fingerprint key but {variable} is set").format(
+                variable=fingerprints.KEY_ENV)
         elif expected["key_id"] is None:
-            problem = f"the baseline was created with a fingerprint key but {fingerprints.KEY_ENV} is not set"
+            problem = _("the baseline was created with a fingerprint key but {variable} is not set").format(
+                variable=fingerprints.KEY_ENV)
         else:
-            problem = f"{fingerprints.KEY_ENV} is not the key the baseline was created with"
-        raise _fail(path, f"{problem}: every finding would look new. Use the same key, or re-create the baseline")
+            problem = _("{variable} is not the key the baseline was created with").format(
+                variable=fingerprints.KEY_ENV)
+        raise _fail(path, _("{problem}: every finding would look new. Use the same key, or re-create the "
+                            "baseline").format(problem=problem))
 
 
 def _entry(path: Path, index: int, item: Any, legacy: bool) -> tuple[str, int]:
-    where = f"entry #{index + 1}"
+    where = _("entry #{number}").format(number=index + 1)
     if not isinstance(item, dict) or set(item) != {"rule_id", "fingerprint", "count"}:
-        raise _fail(path, f"{where}: expected an object with rule_id, fingerprint and count")
+        raise _fail(path, _("{where}: expected an object with rule_id, fingerprint and count").format(where=where))
     fp, rule_id, count = item["fingerprint"], item["rule_id"], item["count"]
     if not isinstance(fp, str) or not fingerprints.is_fingerprint(fp):
-        raise _fail(path, f"{where}: 'fingerprint' is not a Sondier fingerprint")
+        raise _fail(path, _("{where}: 'fingerprint' is not a Sondier fingerprint").format(where=where))
     if fingerprints.is_legacy(fp) != legacy:
-        raise _fail(path, f"{where}: the fingerprint's scheme is not the file's (version {'1' if legacy else '2'})")
+        raise _fail(path, _("{where}: the fingerprint's scheme is not the file's (version {version})").format(
+            where=where, version=LEGACY_FORMAT_VERSION if legacy else FORMAT_VERSION))
     if rule_id != fingerprints.rule_of(fp):
-        raise _fail(path, f"{where}: 'rule_id' does not match its fingerprint")
+        raise _fail(path, _("{where}: 'rule_id' does not match its fingerprint").format(where=where))
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise _fail(path, f"{where}: 'count' must be a positive integer")
+        raise _fail(path, _("{where}: 'count' must be a positive integer").format(where=where))
     return fp, count
 
 
@@ -155,19 +163,21 @@ def load(path: Path) -> Baseline:
     """Read and validate a baseline; problems are ConfigErrors naming the file (exit 2)."""
     data = _read_json(path)
     if not isinstance(data, dict) or set(data) != {"version", "fingerprints", "entries"}:
-        raise _fail(path, "not a Sondier baseline: expected the keys version, fingerprints and entries")
+        raise _fail(path, _("not a Sondier baseline: expected the keys version, fingerprints and entries"))
     version = data["version"]
     if version not in (FORMAT_VERSION, LEGACY_FORMAT_VERSION) or isinstance(version, bool):
-        raise _fail(path, f"baseline format version {version!r} is not supported (expected {FORMAT_VERSION})")
+        raise _fail(path, _("baseline format version {version!r} is not supported (expected {expected})").format(
+            version=version, expected=FORMAT_VERSION))
     legacy = version == LEGACY_FORMAT_VERSION
     _check_scheme(path, data["fingerprints"], fingerprints.legacy_scheme() if legacy else fingerprints.scheme())
     if not isinstance(data["entries"], list):
-        raise _fail(path, "'entries' must be a list")
+        raise _fail(path, _("'entries' must be a list"))
     counts: dict[str, int] = {}
     for index, item in enumerate(data["entries"]):
         fp, count = _entry(path, index, item, legacy)
         if fp in counts:
-            raise _fail(path, f"entry #{index + 1}: fingerprint {fp} appears twice")
+            raise _fail(path, _("entry #{number}: fingerprint {fingerprint} appears twice").format(
+                number=index + 1, fingerprint=fp))
         counts[fp] = count
     return Baseline(counts, data["fingerprints"], legacy)
 
@@ -220,9 +230,8 @@ def apply(result: ScanResult, path: Path) -> None:
     stale = len(baseline.counts) - len(seen)
     result.extra["baseline_stale_entries"] = stale
     if stale:
-        entries = "entry matches" if stale == 1 else "entries match"
-        result.extra.setdefault("unused_ignores", []).append(
-            f"{display_path(path)}: {stale} baseline {entries} nothing any more (prune with `sondier baseline update`)"
-        )
+        # English in the JSON report (result.extra); translated when printed (sondier.reasons).
+        template = STALE_BASELINE_ENTRY if stale == 1 else STALE_BASELINE_ENTRIES
+        result.extra.setdefault("unused_ignores", []).append(template.format(path=display_path(path), count=stale))
     if baseline.legacy:
         result.extra["baseline_legacy"] = True  # v1: matched by the slow path; `sondier baseline upgrade`

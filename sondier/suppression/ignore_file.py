@@ -86,7 +86,7 @@ _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
 def _quoted(token: str) -> str:
     """A token for an error message: words are shown, anything else (maybe a value pasted by
     mistake, which would then land in CI logs) only by its length."""
-    return repr(token) if _WORD.match(token) else f"a token of {len(token)} characters"
+    return repr(token) if _WORD.match(token) else _("a token of {length} characters").format(length=len(token))
 
 
 def parse_line(text: str, source: str, number: int) -> IgnoreEntry | None:

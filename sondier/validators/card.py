@@ -9,6 +9,7 @@ import re
 
 from stdnum import luhn
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 
 _SEPARATORS = re.compile(r"[\s\-\u00a0\u202f]")
@@ -86,12 +87,12 @@ def validate(value: str) -> Verdict:
     if number[0] not in "23456" or not luhn.is_valid(number):
         return INVALID
     if number in TEST_CARDS or len(set(number[1:-1])) <= 2:
-        return Verdict(True, test_data=True, reason="published test card number")
+        return Verdict(True, test_data=True, reason=N_("published test card number"))
     if not issuer_ok(number):
         # Issuers and co-badged schemes outside the short table above exist: with a card
         # context word (`carte`, `cb`, `pan`, a `numero_carte` column) a Luhn-valid number counts.
-        return Verdict(True, weak=True, reason="Luhn valid, issuer range unknown")
+        return Verdict(True, weak=True, reason=N_("Luhn valid, issuer range unknown"))
     # Long digit runs are common in numeric test data and hashes: a compact number needs a
     # context word (column `card_number`, "CB", ...); the printed grouping stands alone.
     compact = number == value
-    return Verdict(True, weak=compact, reason="Luhn valid, known issuer prefix")
+    return Verdict(True, weak=compact, reason=N_("Luhn valid, known issuer prefix"))

@@ -10,6 +10,7 @@ passes one time in 10^4 or less.
 
 from __future__ import annotations
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 
 # Official specimens (ICAO "Utopia", French PRADO specimens): test data.
@@ -87,5 +88,5 @@ def validate_mrz(value: str) -> Verdict:
     if not valid:
         return INVALID
     if any(number in value for number in _SPECIMEN_NUMBERS):
-        return Verdict(True, test_data=True, reason="official specimen")
-    return Verdict(True, reason="MRZ check digits valid")
+        return Verdict(True, test_data=True, reason=N_("official specimen"))
+    return Verdict(True, reason=N_("MRZ check digits valid"))

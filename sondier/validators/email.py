@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, VALID, Verdict
 
 # RFC 2606 and RFC 6761 reserved names (and RFC 6762 `.local`).
@@ -82,7 +83,7 @@ def validate(value: str) -> Verdict:
     if local.replace(".", "").replace("-", "").isdigit() or is_machine_id(local):
         return INVALID  # Message-ID (`15090.61304.110929@host`), not a mailbox
     if _is_reserved(domain, labels):
-        return Verdict(True, test_data=True, reason="reserved documentation domain")
+        return Verdict(True, test_data=True, reason=N_("reserved documentation domain"))
     if _is_placeholder(local, domain):
-        return Verdict(True, test_data=True, reason="placeholder address")
+        return Verdict(True, test_data=True, reason=N_("placeholder address"))
     return VALID

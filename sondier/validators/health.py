@@ -12,6 +12,7 @@ import re
 
 from stdnum import luhn
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 from sondier.validators import nir as nir_validator
 
@@ -41,10 +42,10 @@ def validate_rpps(value: str) -> Verdict:
     if len(number) != 11 or not number.isdigit() or not number.startswith("1") or _repeated(number[1:]):
         return INVALID
     if number in _EXAMPLES:
-        return Verdict(True, test_data=True, reason="documented example RPPS")
+        return Verdict(True, test_data=True, reason=N_("documented example RPPS"))
     if not _luhn_ok(number):
         return INVALID
-    return Verdict(True, reason="RPPS Luhn key valid")
+    return Verdict(True, reason=N_("RPPS Luhn key valid"))
 
 
 def validate_idnps(value: str) -> Verdict:
@@ -55,7 +56,7 @@ def validate_idnps(value: str) -> Verdict:
     verdict = validate_rpps(number[1:])
     if not verdict.ok:
         return INVALID
-    return Verdict(True, test_data=verdict.test_data, reason="IDNPS (RPPS Luhn key valid)")
+    return Verdict(True, test_data=verdict.test_data, reason=N_("IDNPS (RPPS Luhn key valid)"))
 
 
 def validate_adeli(value: str) -> Verdict:
@@ -67,7 +68,7 @@ def validate_adeli(value: str) -> Verdict:
         return INVALID
     if not _DEPARTMENT.fullmatch(number[:2]):
         return INVALID
-    return Verdict(True, weak=True, reason="ADELI structure")
+    return Verdict(True, weak=True, reason=N_("ADELI structure"))
 
 
 def validate_finess(value: str) -> Verdict:
@@ -80,10 +81,10 @@ def validate_finess(value: str) -> Verdict:
     if not _DEPARTMENT.fullmatch(number[:2]) or not number[2:].isdigit():
         return INVALID
     if number[:2] in ("2A", "2B"):
-        return Verdict(True, weak=True, reason="FINESS structure (Corsica, key not documented)")
+        return Verdict(True, weak=True, reason=N_("FINESS structure (Corsica, key not documented)"))
     if not _luhn_ok(number):
         return INVALID
-    return Verdict(True, reason="FINESS Luhn key valid")
+    return Verdict(True, reason=N_("FINESS Luhn key valid"))
 
 
 def validate_ins(value: str) -> Verdict:
@@ -92,4 +93,4 @@ def validate_ins(value: str) -> Verdict:
     verdict = nir_validator.validate(value)
     if not verdict.ok:
         return INVALID
-    return Verdict(True, test_data=verdict.test_data, reason="INS (NIR key valid)")
+    return Verdict(True, test_data=verdict.test_data, reason=N_("INS (NIR key valid)"))

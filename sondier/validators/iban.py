@@ -13,6 +13,7 @@ import re
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 
 _SEPARATORS = re.compile(r"[\s.\-\u00a0\u202f]")
@@ -56,6 +57,6 @@ def validate(value: str) -> Verdict:
     for number in _candidates(value):
         if _valid_iban(number):
             if number[:2] in _RIB_COUNTRIES and not rib_key_ok(number[4:]):
-                return Verdict(True, test_data=True, reason="French IBAN with a wrong RIB key (synthetic)")
-            return Verdict(True, reason="IBAN checksum valid")
+                return Verdict(True, test_data=True, reason=N_("French IBAN with a wrong RIB key (synthetic)"))
+            return Verdict(True, reason=N_("IBAN checksum valid"))
     return INVALID

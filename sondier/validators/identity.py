@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 
 _SEPARATORS = re.compile(r"[\s.\-\u00a0\u202f]")
@@ -42,7 +43,7 @@ def validate_cni(value: str) -> Verdict:
         return INVALID
     if not _DEPARTMENT.fullmatch(number[4:6]):
         return INVALID
-    return Verdict(True, reason="identity card number structure")
+    return Verdict(True, reason=N_("identity card number structure"))
 
 
 def validate_cnie(value: str) -> Verdict:
@@ -53,7 +54,7 @@ def validate_cnie(value: str) -> Verdict:
         return INVALID
     if sum(ch.isdigit() for ch in number) < 2:
         return INVALID  # words with one digit (`VERSION2A`) are code, not card numbers
-    return Verdict(True, reason="identity card number structure")
+    return Verdict(True, reason=N_("identity card number structure"))
 
 
 def validate_driving_licence(value: str) -> Verdict:
@@ -62,19 +63,19 @@ def validate_driving_licence(value: str) -> Verdict:
     number = _compact(value)
     if len(number) == 9:
         valid = bool(re.fullmatch(r"\d{2}[A-Z]{2}\d{5}", number))
-        return Verdict(True, reason="driving licence number structure") if valid else INVALID
+        return Verdict(True, reason=N_("driving licence number structure")) if valid else INVALID
     if len(number) != 12 or not number[:4].isdigit() or not number[6:].isdigit():
         return INVALID
     if not _month_ok(number[2:4]) or not _DEPARTMENT.fullmatch(number[4:6]):
         return INVALID
-    return Verdict(True, reason="driving licence number structure")
+    return Verdict(True, reason=N_("driving licence number structure"))
 
 
 def _siv(plate: str) -> Verdict:
     left, digits, right = plate[:2], plate[2:5], plate[5:]
     if not set(left + right) <= _SIV_LETTERS or "SS" in (left, right) or digits == "000":
         return INVALID
-    return Verdict(True, reason="SIV plate structure")
+    return Verdict(True, reason=N_("SIV plate structure"))
 
 
 def _fni(plate: str) -> Verdict:
@@ -84,7 +85,7 @@ def _fni(plate: str) -> Verdict:
     department = found.group(3)
     if not (_DEPARTMENT.fullmatch(department) or _OVERSEAS.fullmatch(department)):
         return INVALID
-    return Verdict(True, reason="FNI plate structure")
+    return Verdict(True, reason=N_("FNI plate structure"))
 
 
 def validate_plate(value: str) -> Verdict:
@@ -99,4 +100,4 @@ def validate_birth_date(value: str) -> Verdict:
     future, not before 1900."""
     from sondier.people import is_birth_date
 
-    return Verdict(True, reason="valid date of birth") if is_birth_date(value) else INVALID
+    return Verdict(True, reason=N_("valid date of birth")) if is_birth_date(value) else INVALID

@@ -16,6 +16,7 @@ import re
 from stdnum.exceptions import ValidationError
 from stdnum.fr import nir as stdnum_nir
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 
 _SEPARATORS = re.compile(r"[\s.\-/\u00a0\u202f]")
@@ -78,11 +79,11 @@ def validate(value: str) -> Verdict:
     if strength is None:
         return INVALID
     if len(number) == 13:
-        return Verdict(True, weak=True, reason="NIR without key")
+        return Verdict(True, weak=True, reason=N_("NIR without key"))
     try:
         stdnum_nir.validate(number)
     except ValidationError:
         return INVALID
     if strength == "weak":
-        return Verdict(True, weak=True, reason="provisional or incomplete NIR")
-    return Verdict(True, reason="NIR key valid")
+        return Verdict(True, weak=True, reason=N_("provisional or incomplete NIR"))
+    return Verdict(True, reason=N_("NIR key valid"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from sondier.i18n import N_
 from sondier.validators import INVALID, Verdict
 
 _SEPARATORS = re.compile(r"[\s.\-/()\u00a0\u202f]")
@@ -90,7 +91,7 @@ def validate(value: str) -> Verdict:
         # 06 39 98 xx xx is a fiction block that phonenumbers considers invalid.
         national = number[1:] if number.startswith("0") else ""
         if national.startswith("63998") and len(national) == 9:
-            return Verdict(True, test_data=True, reason="ARCEP fiction range")
+            return Verdict(True, test_data=True, reason=N_("ARCEP fiction range"))
         return INVALID
     national = phonenumbers.national_significant_number(parsed)
     number_type = phonenumbers.number_type(parsed)
@@ -101,10 +102,10 @@ def validate(value: str) -> Verdict:
         return INVALID
     weak = _needs_context(value, type_name)
     if _is_fiction(national) and parsed.country_code == 33:
-        return Verdict(True, test_data=True, weak=weak, reason="ARCEP fiction range")
+        return Verdict(True, test_data=True, weak=weak, reason=N_("ARCEP fiction range"))
     if national in _example_numbers() or _is_placeholder(national):
-        return Verdict(True, test_data=True, weak=weak, reason="example or placeholder number")
-    return Verdict(True, weak=weak, reason="valid phone number")
+        return Verdict(True, test_data=True, weak=weak, reason=N_("example or placeholder number"))
+    return Verdict(True, weak=weak, reason=N_("valid phone number"))
 
 
 def _needs_context(value: str, type_name: str) -> bool:

@@ -15,6 +15,8 @@ from urllib.parse import unquote
 
 # ----------------------------------------------------------------------------- shared helpers
 from sondier.filters import shannon_entropy
+from sondier.i18n import N_
+from sondier.reasons import JWT_SIGNED
 from sondier.validators import VALID, Verdict
 
 # A reference to something else, not a value: ${VAR}, {{ var }}, <token>, %(name)s, $(cmd), #{x}...
@@ -272,16 +274,16 @@ def validate_generic_secret(value: str) -> Verdict:
         return Verdict(False, reason=shaped or "an e-mail address")
     if _is_word_list(value):
         if _says_placeholder(value):
-            return Verdict(True, test_data=True, reason="descriptive placeholder words")
+            return Verdict(True, test_data=True, reason=N_("descriptive placeholder words"))
         return Verdict(False, reason="words joined by separators: a name, not a key")
     if _UUID_RE.match(value):
         # Many ids are UUIDs; some secrets too (Heroku, PISTE...): keep only with context.
-        return Verdict(True, weak=True, reason="UUID: reported only with a context word")
+        return Verdict(True, weak=True, reason=N_("UUID: reported only with a context word"))
     entropy = shannon_entropy(value)
     if entropy < 3.0 or (len(value) < 16 and char_classes(value) < 2):
         return Verdict(False, reason="low entropy")
     if is_placeholder(value):
-        return Verdict(True, test_data=True, reason="placeholder or documentation value")
+        return Verdict(True, test_data=True, reason=N_("placeholder or documentation value"))
     return VALID
 
 
@@ -302,27 +304,27 @@ def validate_generic_password(value: str) -> Verdict:
         return Verdict(False, reason=shaped)
     low = value.lower()
     if _EMAIL_RE.match(value):
-        return Verdict(True, test_data=True, reason="an e-mail address as password: a test account")
+        return Verdict(True, test_data=True, reason=N_("an e-mail address as password: a test account"))
     if _is_word_list(value):
         if _says_placeholder(value):
-            return Verdict(True, test_data=True, reason="descriptive placeholder words")
-        return Verdict(True, weak=True, reason="words joined by separators, not a password")
+            return Verdict(True, test_data=True, reason=N_("descriptive placeholder words"))
+        return Verdict(True, weak=True, reason=N_("words joined by separators, not a password"))
     if low in _PLACEHOLDER_VALUES or low in _WEAK_DEFAULTS:
-        return Verdict(True, test_data=True, reason="placeholder or well-known default value")
+        return Verdict(True, test_data=True, reason=N_("placeholder or well-known default value"))
     if (_CAMEL_RE.match(value) and _has_word_shape(value)) or re.fullmatch(
         r"[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+", value
     ):
         return Verdict(False, reason="an identifier, not a value")
     if is_placeholder(value) or _is_test_password(low):
-        return Verdict(True, test_data=True, reason="placeholder or test password")
+        return Verdict(True, test_data=True, reason=N_("placeholder or test password"))
     if shannon_entropy(value) < 2.3:
         return Verdict(False, reason="low entropy")
     if value.isalpha() and (value.islower() or value.istitle() or value.isupper()):
-        return Verdict(True, weak=True, reason="a single word")
+        return Verdict(True, weak=True, reason=N_("a single word"))
     if value.isdigit():
-        return Verdict(True, weak=True, reason="digits only")
+        return Verdict(True, weak=True, reason=N_("digits only"))
     if _is_prose(value):
-        return Verdict(True, weak=True, reason="words, not a password")
+        return Verdict(True, weak=True, reason=N_("words, not a password"))
     return VALID
 
 
@@ -353,9 +355,9 @@ def validate_user_password(value: str) -> Verdict:
     if is_template(password) or is_template(user):
         return Verdict(False, reason="a template reference")
     if password == user or password.lower() in _PLACEHOLDER_VALUES | _WEAK_DEFAULTS or _CONSTANT_RE.match(password):
-        return Verdict(True, test_data=True, reason="placeholder or default credentials")
+        return Verdict(True, test_data=True, reason=N_("placeholder or default credentials"))
     if is_placeholder(password) or _is_test_password(password.lower()):
-        return Verdict(True, test_data=True, reason="placeholder password")
+        return Verdict(True, test_data=True, reason=N_("placeholder password"))
     if len(password) < 4:
         return Verdict(False, reason="password too short")
     return VALID
@@ -378,7 +380,7 @@ def validate_url_credentials(value: str) -> Verdict:
     if not verdict.ok or verdict.test_data:
         return verdict
     if _TEST_HOSTS_RE.match(host):
-        return Verdict(True, test_data=True, reason="local or documentation host")
+        return Verdict(True, test_data=True, reason=N_("local or documentation host"))
     return VALID
 
 
@@ -437,10 +439,10 @@ def validate_jwt(value: str) -> Verdict:
     if payload is None:
         return Verdict(False, reason="payload is not a JSON object")
     if _is_documentation_jwt(payload):
-        return Verdict(True, test_data=True, reason="documentation example token")
+        return Verdict(True, test_data=True, reason=N_("documentation example token"))
     if str(header["alg"]).lower() == "none" or not parts[2]:
-        return Verdict(True, weak=True, reason="unsigned token")
-    return Verdict(True, reason=f"JWT signed with {header['alg']}"[:40])
+        return Verdict(True, weak=True, reason=N_("unsigned token"))
+    return Verdict(True, reason=JWT_SIGNED.format(alg=header["alg"])[:40])
 
 
 def _is_documentation_jwt(payload: dict[str, object]) -> bool:
@@ -528,7 +530,7 @@ def validate_private_key(value: str) -> Verdict:
     encrypted = "ENCRYPTED" in kind or "ENCRYPTED" in body
     if kind.startswith("OPENSSH") and b"none" not in decoded[15:40]:
         encrypted = True
-    return Verdict(True, reason="passphrase-protected key" if encrypted else "private key")
+    return Verdict(True, reason=N_("passphrase-protected key") if encrypted else N_("private key"))
 
 
 # ----------------------------------------------------------------------------- test values in test files
@@ -587,7 +589,7 @@ def value_written_for_tests(value: str) -> str | None:
     """Why a literal found in a test file is a test value (a word, `test`, digits), or None."""
     low = strip_quotes(value).lower()
     if any(word in low for word in _TEST_WORDS):
-        return "test value in a test file"
+        return N_("test value in a test file")
     if _made_of_words(strip_quotes(value)):
-        return "words and digits in a test file"
+        return N_("words and digits in a test file")
     return None
