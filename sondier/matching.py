@@ -1,9 +1,12 @@
-"""One pass over the text for all rules, then the exact regex only for the rules present.
+"""One pass over the text for all rules, then the exact regex only where a rule may match.
 
-hyperscan (when installed) compiles every rule's regex in prefilter mode into one database:
-a single scan of the bytes tells which rules can match at all. The `regex` module then finds
-the exact matches and the `value` group for those rules only. Without hyperscan, rules with
-keywords are prefiltered by a substring test and the others run directly.
+hyperscan (when installed) compiles every rule's regex in prefilter mode (a pattern that
+matches at least wherever the real one does). Rules whose matches never hold a newline
+(sondier/line_local.py, 273 of the 294 built-in ones) go into a database that reports where
+each match ends: the `regex` module then runs only on those lines, a few hundred bytes instead
+of the whole file. The other rules go into a database that only says whether they appear at
+all; their exact regex then runs over the whole text. Without hyperscan, rules with keywords
+are prefiltered by a substring test and the others run directly over the whole text.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re as _stdre
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sondier.cache import cache_dir
 from sondier.chunks import Chunk
+from sondier.line_local import lookahead_margin
 from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
 from sondier.sources.files import matches_any
 
@@ -75,14 +80,16 @@ def _widen_bounded_repeats(pattern: str) -> str:
 
 
 class _HyperscanPrefilter:
-    """A compiled hyperscan database answering 'which rules may match this text?'.
+    """A compiled hyperscan database answering 'which rules may match this text?' or, built
+    with ``report_ends``, 'where may each rule's matches end?'.
 
     Compiling hundreds of patterns takes seconds, so the database (and the list of rules it
     holds) is cached on disk, keyed by the patterns themselves: the pre-commit hook pays the
     compilation once per rule-set change, not once per commit."""
 
-    def __init__(self, hs: Any, rules: Sequence[Rule]) -> None:
+    def __init__(self, hs: Any, rules: Sequence[Rule], report_ends: bool = False) -> None:
         self._hs = hs
+        self._report_ends = report_ends
         translated = [self._translate(rule) for rule in rules]
         key = hashlib.sha256(repr((getattr(hs, "__version__", ""), translated)).encode()).hexdigest()[:32]
         cache = cache_dir() / f"hs-{key}.db"
@@ -95,7 +102,9 @@ class _HyperscanPrefilter:
 
     def _translate(self, rule: Rule) -> tuple[bytes, int]:
         hs = self._hs
-        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY
+        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY
+        if not self._report_ends:
+            flag |= hs.HS_FLAG_SINGLEMATCH
         if "ignorecase" in rule.flags:
             flag |= hs.HS_FLAG_CASELESS
         if "dotall" in rule.flags:
@@ -161,32 +170,62 @@ class _HyperscanPrefilter:
         self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
         return {self.indices[i] for i in found}
 
+    def ends(self, data: bytes) -> dict[int, list[int]]:
+        """For each rule that may match, the byte offsets where its matches may end (sorted)."""
+        found: dict[int, list[int]] = {}
+        if self.db is None:
+            return found
+
+        def on_match(expression_id: int, start: int, end: int, flags: int, context: Any) -> None:
+            found.setdefault(expression_id, []).append(end)
+
+        self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        return {self.indices[i]: ends for i, ends in found.items()}
+
 
 class Matcher:
     """Finds candidates of every rule in a chunk."""
 
-    def __init__(self, rules: Sequence[Rule], regex_timeout: float = DEFAULT_REGEX_TIMEOUT) -> None:
+    def __init__(self, rules: Sequence[Rule], regex_timeout: float = DEFAULT_REGEX_TIMEOUT,
+                 line_windows: bool = True) -> None:
         self.rules = list(rules)
         self.regex_timeout = regex_timeout
         # Path rules have no regex: they judge file names (see path_rules_for), never text.
         self.path_rules = [r for r in self.rules if r.path_only]
         self.record_rules = [r for r in self.rules if r.record is not None]
-        self._content = [i for i, r in enumerate(self.rules) if r.content]
-        content_rules = [self.rules[i] for i in self._content]
+        content = [i for i, r in enumerate(self.rules) if r.content]
         hs = _hyperscan()
-        self._prefilter = _HyperscanPrefilter(hs, content_rules) if hs is not None and content_rules else None
-        in_db = set(self._prefilter.indices) if self._prefilter else set()
-        self._fallback = [self._content[i] for i in range(len(content_rules)) if i not in in_db]
+        # rule index -> characters its lookaheads may read past a line (line-local rules only)
+        self._margins: dict[int, int] = {}
+        if hs is not None and line_windows and not os.environ.get("SONDIER_NO_LINE_WINDOWS"):
+            for index in content:
+                margin = lookahead_margin(self.rules[index].pattern, self.rules[index].flags)
+                if margin is not None:
+                    self._margins[index] = margin
+        self._windowed = [i for i in content if i in self._margins]
+        self._whole = [i for i in content if i not in self._margins]
+        self._prefilter = self._database(hs, self._whole, report_ends=False)
+        self._ends = self._database(hs, self._windowed, report_ends=True)
+        in_db = {self._whole[i] for i in self._prefilter.indices} if self._prefilter else set()
+        in_db |= {self._windowed[i] for i in self._ends.indices} if self._ends else set()
+        # Rules hyperscan could not take (or no hyperscan at all): keyword test, whole text.
+        self._fallback = [i for i in content if i not in in_db]
+        self._margins = {i: m for i, m in self._margins.items() if i in in_db}
         self.timeouts: list[RuleTimeout] = []
+
+    def _database(self, hs: Any, indices: list[int], report_ends: bool) -> _HyperscanPrefilter | None:
+        if hs is None or not indices:
+            return None
+        return _HyperscanPrefilter(hs, [self.rules[i] for i in indices], report_ends)
 
     @property
     def uses_hyperscan(self) -> bool:
-        return self._prefilter is not None
+        return self._prefilter is not None or self._ends is not None
 
-    def _rules_present(self, text: str) -> list[int]:
+    def _rules_present(self, text: str, data: bytes | None) -> list[int]:
         present: set[int] = set()
-        if self._prefilter is not None:
-            present |= {self._content[i] for i in self._prefilter.present(text.encode("utf-8", "surrogatepass"))}
+        if self._prefilter is not None and data is not None:
+            present |= {self._whole[i] for i in self._prefilter.present(data)}
         lowered: str | None = None
         for index in self._fallback:
             keywords = self.rules[index].keywords
@@ -202,31 +241,111 @@ class Matcher:
     def candidates(self, chunk: Chunk) -> Iterator[Candidate]:
         text = chunk.text
         owned_end = chunk.owned_end if chunk.owned_end is not None else len(text)
-        for index in self._rules_present(text):
+        data = text.encode("utf-8", "surrogatepass") if self.uses_hyperscan else None
+        windows = self._line_windows(text, data) if data is not None and self._ends is not None else {}
+        for index in sorted({*self._rules_present(text, data), *windows}):
             rule = self.rules[index]
             if rule.paths and not matches_any(chunk.path, rule.paths):
                 continue
-            yield from self._rule_candidates(rule, chunk, owned_end)
+            spans = self._window_spans(index, chunk, windows[index]) if index in windows else None
+            if spans is None:
+                spans = self._whole_text_spans(rule, chunk)
+            yield from self._candidates_of(rule, chunk, owned_end, spans)
 
     def path_rules_for(self, path: str) -> list[Rule]:
         """The path rules whose globs name this file."""
         return [r for r in self.path_rules if matches_any(path, r.paths)]
 
-    def _rule_candidates(self, rule: Rule, chunk: Chunk, owned_end: int) -> Iterator[Candidate]:
+    # --- where to look ----------------------------------------------------------------------------
+
+    def _line_windows(self, text: str, data: bytes) -> dict[int, list[tuple[int, int]]]:
+        """For each line-local rule hyperscan saw, the runs of lines (start, end: the offset of
+        the closing newline or the text's end) holding the ends of its possible matches."""
+        assert self._ends is not None
+        ends_by_rule = self._ends.ends(data)
+        if not ends_by_rule:
+            return {}
+        to_chars = _byte_to_char_offsets(data, text, ends_by_rule.values())
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for position, ends in ends_by_rule.items():
+            runs: list[tuple[int, int]] = []
+            for end in ends:
+                last = to_chars(end) - 1  # the last character of the possible match
+                if last < 0 or (runs and last <= runs[-1][1]):
+                    continue  # an empty match, or a line already taken
+                line_start = text.rfind("\n", 0, last) + 1
+                line_end = text.find("\n", last)
+                line_end = len(text) if line_end < 0 else line_end
+                if runs and line_start <= runs[-1][1] + 1:
+                    runs[-1] = (runs[-1][0], line_end)  # the next line: one window
+                else:
+                    runs.append((line_start, line_end))
+            windows[self._windowed[position]] = runs
+        return windows
+
+    def _window_spans(self, index: int, chunk: Chunk, runs: list[tuple[int, int]]) -> list[_Span] | None:
+        """The matches of a line-local rule, searched only in ``runs``; None when the runs
+        cover most of the text (one search over the whole text is then cheaper)."""
         text = chunk.text
+        if sum(end - start for start, end in runs) * 2 > len(text):
+            return None
+        rule = self.rules[index]
         compiled = ensure_compiled(rule).compiled
-        spans: list[tuple[int, int, int, int]] = []
+        margin = self._margins[index]
+        spans: list[_Span] = []
+        deadline = time.monotonic() + self.regex_timeout
+        try:
+            for start, end in runs:
+                # Past the line, up to the widest lookahead (+2: `$` must not see a false end).
+                stop = min(len(text), end + margin + 2)
+                remaining = max(deadline - time.monotonic(), 0.001)
+                for match in compiled.finditer(text, start, stop, timeout=remaining):
+                    if match.start() > end:
+                        break  # begins on a later line: outside this window
+                    spans.append((*match.span(VALUE_GROUP), *match.span()))
+        except TimeoutError:
+            self.timeouts.append(RuleTimeout(rule, chunk.path))
+        return spans
+
+    def _whole_text_spans(self, rule: Rule, chunk: Chunk) -> list[_Span]:
+        compiled = ensure_compiled(rule).compiled
+        spans: list[_Span] = []
         try:
             # Collected before anything is yielded: regex's timeout runs from the call, so the
-            # time the caller spends on each candidate (validators, scrypt fingerprints) must
-            # not count against it (600 e-mails in one file used to "time out" and get lost).
-            for match in compiled.finditer(text, timeout=self.regex_timeout):
+            # time the caller spends on each candidate (validators, fingerprints) must not
+            # count against it (600 e-mails in one file used to "time out" and get lost).
+            for match in compiled.finditer(chunk.text, timeout=self.regex_timeout):
                 spans.append((*match.span(VALUE_GROUP), *match.span()))
         except TimeoutError:
             self.timeouts.append(RuleTimeout(rule, chunk.path))
+        return spans
+
+    @staticmethod
+    def _candidates_of(rule: Rule, chunk: Chunk, owned_end: int, spans: list[_Span]) -> Iterator[Candidate]:
+        text = chunk.text
         for start, end, match_start, match_end in spans:
             if start < 0 or start == end or start >= owned_end or start < chunk.owned_start:
                 continue
             if rule.boundary and not has_boundaries(text, start, end):
                 continue
             yield Candidate(rule, text[start:end], start, end, match_start, match_end)
+
+
+_Span = tuple[int, int, int, int]  # value start, value end, match start, match end
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+def _byte_to_char_offsets(data: bytes, text: str, ends: Iterable[list[int]]) -> Callable[[int], int]:
+    """Offsets in the UTF-8 bytes hyperscan scanned, as offsets in the text."""
+    if len(data) == len(text):
+        return lambda offset: offset  # ASCII: one byte, one character
+    wanted = sorted({end for per_rule in ends for end in per_rule})
+    chars: dict[int, int] = {}
+    count = 0
+    previous = 0
+    for offset in wanted:
+        # UTF-8 continuation bytes (0b10xxxxxx) start no character: count the others.
+        count += len(data[previous:offset].translate(None, _CONTINUATION_BYTES))
+        chars[offset] = count
+        previous = offset
+    return chars.__getitem__

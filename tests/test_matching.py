@@ -71,3 +71,58 @@ def test_catastrophic_regex_times_out_instead_of_hanging(monkeypatch: pytest.Mon
     matcher = Matcher([slow], regex_timeout=0.2)
     assert values(matcher, "a" * 40 + "!") == []
     assert [t.rule.id for t in matcher.timeouts] == ["slow"]
+
+
+# --- line windows: the exact regex only on the lines where hyperscan saw a rule end -------------
+
+
+def _all_candidates(matcher: Matcher, text: str) -> list[tuple[str, str, int, int, int, int]]:
+    chunk = Chunk(text=text, path="sample.txt")
+    return [(c.rule.id, c.value, c.start, c.end, c.match_start, c.match_end) for c in matcher.candidates(chunk)]
+
+
+def _sample_texts() -> list[str]:
+    """Real code (the interpreter's own standard library) and every rule's examples, ASCII and not."""
+    import sysconfig
+    from pathlib import Path
+
+    from sondier.rules import load_rules
+
+    stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:120]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in stdlib]
+    examples = [e for r in load_rules([]) for e in (*r.positive_examples, *r.negative_examples)]
+    texts.append("\n".join(examples))
+    texts.append("\n".join(f"é{e}ü — {e}" for e in examples))  # multi-byte characters: byte and char offsets differ
+    texts.append("  ".join(examples))  # one long line
+    return texts
+
+
+def test_line_windows_find_exactly_what_whole_text_search_finds() -> None:
+    if matching._hyperscan() is None:
+        pytest.skip("hyperscan not installed")
+    from sondier.rules import load_rules
+
+    rules = load_rules([])
+    windowed = Matcher(rules)
+    whole = Matcher(rules, line_windows=False)
+    assert windowed._windowed, "no rule took the line-window path"
+    found = 0
+    for text in _sample_texts():
+        expected = _all_candidates(whole, text)
+        assert _all_candidates(windowed, text) == expected
+        found += len(expected)
+    assert found > 1000  # the comparison saw real matches, not only empty lists
+
+
+def test_line_local_analysis() -> None:
+    from sondier.line_local import lookahead_margin
+
+    assert lookahead_margin(r"(?P<value>\d{9})") == 0
+    assert lookahead_margin(r"(?<![\w])(?P<value>[A-Z]{2}-\d{3})(?=[^\n]{0,40}x)") == 41  # 40 + "x"
+    assert lookahead_margin(r"a\sb") is None  # \s holds a newline
+    assert lookahead_margin(r"a[^x]b") is None
+    assert lookahead_margin(r"(?s:.)") is None
+    assert lookahead_margin(r"a.b", ("dotall",)) is None
+    assert lookahead_margin(r"a.b") == 0
+    assert lookahead_margin(r"\p{L}+") is None  # `regex` syntax: not analysed, whole-text path
+    assert lookahead_margin(r"(a)\1") is None

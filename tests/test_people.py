@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from conftest import run_sondier
 from faker import Faker
+from hypothesis import given as hypothesis_given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from sondier import people
 from sondier.chunks import Chunk
@@ -259,7 +260,7 @@ _KEY_ALPHABET = "nomNOMprénéPRÉfistlaguvyzdbhkcNIRS_:\n -İ"
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=_KEY_ALPHABET, max_size=40))
+@hypothesis_given(st.text(alphabet=_KEY_ALPHABET, max_size=40))
 def test_fast_person_key_test_answers_as_the_reference_pattern(text: str) -> None:
     assert people.mentions_person_key(text) == (people._PERSON_KEY.search(text) is not None)
 
