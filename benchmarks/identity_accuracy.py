@@ -222,8 +222,11 @@ def _places(report: dict) -> set[tuple[str, str, int]]:
 
 
 def _relative(path: str, root: Path) -> str:
-    """Report paths are relative to the folder sondier ran in, or absolute: both to the corpus root."""
-    full = Path(path) if Path(path).is_absolute() else Path.cwd() / path
+    """Report paths are relative to the scanned folder (older versions: to the folder sondier ran
+    in), or absolute: all to the corpus root."""
+    full = Path(path) if Path(path).is_absolute() else root / path
+    if not full.exists():
+        full = Path.cwd() / path
     return str(full.resolve().relative_to(root.resolve()))
 
 
