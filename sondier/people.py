@@ -87,8 +87,11 @@ for _why, _names in {
 _NAME_VALUE = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
 _ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.?\d{1,2})?")
 _POSTCODE_VALUE = re.compile(r"(?:\d{5}|2[AB]\d{3})")
-_STREET = re.compile(r"\d{1,4}(?:\s?(?:bis|ter|[a-d]))?,?\s+\S|(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e"
-                     r"|place|route|quai|cours|square|lieu-dit|r[ée]sidence)\b", re.IGNORECASE)
+# A street line: a house number opening the line (or a part after a comma: `Bât. A, 12 rue...`), or a
+# way's name. Not a postcode and town (`69003 Lyon`, `80120 Rue`), not an e-mail address.
+_STREET = re.compile(r"(?:^|,)\s*\d{1,4}(?!\d)(?:\s?(?:bis|ter|[a-d]))?,?\s+\S|\b(?:rue|avenue|av\.|boulevard|bd|chemin"
+                     r"|impasse|all[ée]e|place|route|quai|cours|square|lieu-dit|r[ée]sidence)\b", re.IGNORECASE)
+_NOT_STREET = re.compile(r"^\s*(?:\d{5}|2[AB]\d{3})\b|@")
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 _OLDEST_BIRTH_YEAR = 1900
 
@@ -177,7 +180,7 @@ def is_town(value: str) -> bool:
 
 
 def is_street(value: str) -> bool:
-    return bool(_STREET.search(value)) and any(ch.isalpha() for ch in value)
+    return bool(_STREET.search(value)) and not _NOT_STREET.search(value) and any(ch.isalpha() for ch in value)
 
 
 def is_nir(value: str) -> bool:
@@ -333,7 +336,7 @@ def analyze_rows(
         if _confirmed((r[index] for r in rows), _CHECKS[kind]):
             table.columns[names[index].strip()] = kind
     _confirm_explicit_surnames(table, names, kinds, rows)
-    _check_towns(table, names, kinds, rows)
+    _check_addresses(table, names, kinds, rows)
     if not table.identifies:
         return None
     name_columns = [i for i, kind in kinds.items() if kind in _NAME_KINDS]  # confirmed or not: `DOE` is in no list
@@ -451,16 +454,24 @@ def _confirm_explicit_surnames(
             table.columns[name] = kind
 
 
-def _check_towns(table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]) -> None:
-    """A postcode column counts only if the towns beside it (when there are) match it."""
-    postcode = next((i for i, k in kinds.items() if k == POSTCODE and names[i].strip() in table.columns), None)
-    town = next((i for i, k in kinds.items() if k == TOWN), None)
-    if postcode is None or town is None:
+def _check_addresses(table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]) -> None:
+    """A postal address is a street line whose postcode exists and whose town matches it. Beside
+    a postcode column, the town and street columns count only when the postcodes are confirmed
+    (they exist) and the towns beside them, if any, match them; otherwise none of the three is
+    an address: `12 rue des Lilas, 69003, Bordeaux` points at no one's door."""
+    postcodes = [i for i, k in kinds.items() if k == POSTCODE]
+    if not postcodes:
         return
-    pairs = [(r[postcode], r[town]) for r in rows if r[postcode].strip() and r[town].strip()]
-    if not _confirmed((f"{p}\t{t}" for p, t in pairs), lambda v: town_matches(*v.split("\t", 1))):
-        table.columns.pop(names[postcode].strip(), None)
-        table.columns.pop(names[town].strip(), None)
+    postcode = next((i for i in postcodes if names[i].strip() in table.columns), None)
+    town = next((i for i, k in kinds.items() if k == TOWN), None)
+    if postcode is not None and town is not None:
+        pairs = [(r[postcode], r[town]) for r in rows if r[postcode].strip() and r[town].strip()]
+        if not _confirmed((f"{p}\t{t}" for p, t in pairs), lambda v: town_matches(*v.split("\t", 1))):
+            postcode = None
+    if postcode is None:
+        for index, kind in kinds.items():
+            if kind in (POSTCODE, TOWN, ADDRESS):
+                table.columns.pop(names[index].strip(), None)
 
 
 def is_icd10(value: str) -> bool:

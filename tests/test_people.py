@@ -60,8 +60,33 @@ def test_postcode_with_the_wrong_town_does_not_confirm_an_address() -> None:
     header = "prenom,adresse,code_postal,ville\n"
     good = _table(header + "Julie,12 rue des Lilas,69003,Lyon\nHugo,3 avenue Foch,33000,Bordeaux")
     assert good is not None and set(good.columns.values()) == {"given-name", "address", "postcode", "town"}
-    wrong = _table(header + "Julie,12 rue des Lilas,69003,Bordeaux\nHugo,3 avenue Foch,33000,Lyon")
-    assert wrong is not None and set(wrong.columns.values()) == {"given-name", "address"}
+    # The street line beside a postcode and a town that do not match is no postal address either.
+    wrong = _table("nom," + header + "Durand,Julie,12 rue des Lilas,69003,Bordeaux\n"
+                   "Martin,Hugo,3 avenue Foch,33000,Lyon")
+    assert wrong is not None and wrong.columns == {"nom": "surname", "prenom": "given-name"}
+    assert _table(header + "Julie,12 rue des Lilas,69003,Bordeaux\nHugo,3 avenue Foch,33000,Lyon") is None
+
+
+def test_postcodes_that_do_not_exist_confirm_no_address() -> None:
+    text = ("nom,prenom,adresse,code_postal,ville\nDurand,Julie,12 rue des Lilas,00123,Lyon\n"
+            "Martin,Hugo,3 avenue Foch,96000,Rennes")
+    table = _table(text)
+    assert table is not None and table.columns == {"nom": "surname", "prenom": "given-name"}
+    # Without a town column, an existing postcode still confirms the street beside it.
+    table = _table("prenom,adresse,code_postal\nJulie,12 rue des Lilas,69003\nHugo,3 avenue Foch,33000")
+    assert table is not None and set(table.columns) == {"prenom", "adresse", "code_postal"}
+
+
+@pytest.mark.parametrize("value", ["12 rue des Lilas", "12, rue des Lilas", "3bis avenue Foch",
+                                   "Bât. A, 4 allée des Pins", "Lieu-dit Les Granges", "rue de la Paix"])
+def test_street_lines(value: str) -> None:
+    assert people.is_street(value)
+
+
+@pytest.mark.parametrize("value", ["69003 Lyon", "80120 Rue", "LYON CEDEX", "Lyon", "camille.durand@example.fr",
+                                   "12 rue@example.org"])
+def test_not_street_lines(value: str) -> None:
+    assert not people.is_street(value)
 
 
 def test_an_address_without_a_person_is_not_a_person() -> None:
