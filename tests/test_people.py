@@ -165,6 +165,14 @@ def test_sql_tuples_and_their_column_list() -> None:
     assert table.rows == 2 and table.sensitive == {"diagnostic": "health"}
 
 
+def test_yaml_list_of_people_as_yaml_safe_dump_writes_it() -> None:
+    text = ("personnes:\n- nom: Durand\n  prenom: Camille\n  date_naissance: '1984-03-12'\n"
+            "- nom: Martin\n  prenom: Lucas\n  date_naissance: '1990-07-21'\n")
+    [table] = _records_tables(text, "people.yaml")
+    assert table.rows == 2
+    assert table.columns == {"nom": "surname", "prenom": "given-name", "date_naissance": "birth-date"}
+
+
 def test_json_products_are_not_people() -> None:
     text = '[{"nom": "Chaise", "prix": 12}, {"nom": "Lampe", "prix": 9}]'
     assert _records_tables(text, "products.json") == []
