@@ -27,12 +27,13 @@ def test_shipped_lists_are_loaded_with_their_source_headers_skipped() -> None:
     assert not people.town_matches("69003", "Marseille")
 
 
-@pytest.mark.parametrize("value", ["12/03/1984", "1990-07-21", "01.01.1900", "29/02/2000"])
+@pytest.mark.parametrize("value", ["12/03/1984", "1990-07-21", "01.01.1900", "29/02/2000", "19840312"])
 def test_birth_dates(value: str) -> None:
     assert people.is_birth_date(value, today=dt.date(2026, 1, 1))
 
 
-@pytest.mark.parametrize("value", ["31/02/1984", "12/03/1850", "12/03/2030", "1984", "v1.2.3", "29/02/2001"])
+@pytest.mark.parametrize("value", ["31/02/1984", "12/03/1850", "12/03/2030", "1984", "v1.2.3", "29/02/2001",
+                                   "19840231", "21840312", "1984031"])
 def test_not_birth_dates(value: str) -> None:
     assert not people.is_birth_date(value, today=dt.date(2026, 1, 1))
 
@@ -171,6 +172,54 @@ def test_yaml_list_of_people_as_yaml_safe_dump_writes_it() -> None:
     [table] = _records_tables(text, "people.yaml")
     assert table.rows == 2
     assert table.columns == {"nom": "surname", "prenom": "given-name", "date_naissance": "birth-date"}
+
+
+_VCARDS = ("BEGIN:VCARD\nVERSION:3.0\nN:Durand;Camille;;;\nFN:Camille Durand\nBDAY:19840312\n"
+           "ADR;TYPE=home:;;12 rue des Lilas;Lyon;;69003;France\nEND:VCARD\n"
+           "BEGIN:VCARD\nVERSION:3.0\nN:Martin;Lucas;;;\nFN:Lucas Martin\nBDAY:1990-07-21\n"
+           "ADR;TYPE=home:;;3 avenue Foch;Bordeaux;;33000;France\nEND:VCARD\n")
+
+
+def test_vcards_name_their_properties_read_component_by_component() -> None:
+    [table] = _records_tables(_VCARDS, "contacts.vcf")
+    assert table.rows == 2
+    assert table.columns == {"n": "full-name", "fn": "full-name", "bday": "birth-date", "adr": "address"}
+
+
+@pytest.mark.parametrize(("old", "new"), [("69003;France", "13001;France"), ("69003;France", "00123;France"),
+                                          (";;12 rue des Lilas;", ";;;"), ("BDAY:19840312", "BDAY:19840231")])
+def test_vcard_near_misses_drop_the_property(old: str, new: str) -> None:
+    """The wrong town for the postcode, a postcode that does not exist, no street line, 31 Feb."""
+    text = _VCARDS.replace(old, new).replace("3 avenue Foch;Bordeaux;;33000", "3 avenue Foch;Marseille;;69003")
+    text = text.replace("BDAY:1990-07-21", "BDAY:19900231") if "BDAY" in new else text
+    [table] = _records_tables(text, "contacts.vcf")
+    assert {"n", "fn"} <= set(table.columns)
+    assert ("bday" if "BDAY" in new else "adr") not in table.columns
+
+
+def test_vcard_of_products_is_no_person() -> None:
+    text = "BEGIN:VCARD\nVERSION:3.0\nN:Chaise pliante;;;;\nFN:Chaise pliante\nEND:VCARD\n"
+    assert _records_tables(text, "catalogue.vcf") == []
+
+
+def test_ldif_person_entries_sn_cn_and_locality() -> None:
+    entry = ("dn: uid={uid},ou=people,dc=example,dc=fr\nobjectClass: inetOrgPerson\ncn: {given} {sn}\nsn: {sn}\n"
+             "givenName: {given}\nstreet: {street}\npostalCode: {code}\nl: {town}\n")
+    text = "version: 1\n\n" + "\n".join([
+        entry.format(uid="a", given="Camille", sn="Durand", street="12 rue des Lilas", code="69003", town="Lyon"),
+        entry.format(uid="b", given="Lucas", sn="Martin", street="3 avenue Foch", code="33000", town="Bordeaux")])
+    [table] = _records_tables(text, "people.ldif")
+    assert table.columns == {"cn": "full-name", "sn": "surname", "givenName": "given-name", "street": "address",
+                             "postalCode": "postcode", "l": "town"}
+    wrong = text.replace("l: Lyon", "l: Brest").replace("l: Bordeaux", "l: Lille")
+    [table] = _records_tables(wrong, "people.ldif")
+    assert set(table.columns) == {"cn", "sn", "givenName"}
+
+
+def test_full_names_either_way_round() -> None:
+    assert people.is_full_name("Camille Durand") and people.is_full_name("DURAND Camille")
+    assert people.is_full_name("Jean-Pierre Le Goff")
+    assert not people.is_full_name("Durand") and not people.is_full_name("Chaise pliante")
 
 
 def test_json_products_are_not_people() -> None:
