@@ -208,7 +208,7 @@ KINDS = [NAME, BIRTH_DATE, ADDRESS, BIRTH_PLACE]
 FORMATS = ["csv", "tsv", "sql", "json", "yaml", "vcf", "ldif"]
 TABULAR = FORMATS[:5]
 # The kinds sondier names (people.py) grouped as the issue asks; nir and the rest are left out.
-SONDIER_KINDS = {"surname": NAME, "given-name": NAME, "birth-name": NAME, "birth-date": BIRTH_DATE,
+SONDIER_KINDS = {"surname": NAME, "given-name": NAME, "birth-name": NAME, "full-name": NAME, "birth-date": BIRTH_DATE,
                  "address": ADDRESS, "postcode": ADDRESS, "town": ADDRESS, "birth-place": BIRTH_PLACE}
 _COLUMN_NAMES = {  # role -> (French names, English names)
     "surname": (["nom", "nom_famille", "nom_usage", "NOM", "Nom"], ["last_name", "lastName", "surname", "family_name"]),
