@@ -85,6 +85,7 @@ for _why, _names in {
         _SENSITIVE[_name] = _why
 
 _NAME_VALUE = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
+_TOWN_VALUE = re.compile(r"[^\W\d_]+(?:[ '’-]{1,2}[^\W\d_]+){0,9}")
 _ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.?\d{1,2})?")
 _POSTCODE_VALUE = re.compile(r"(?:\d{5}|2[AB]\d{3})")
 # A street line: a house number opening the line (or a part after a comma: `Bât. A, 12 rue...`), or a
@@ -178,7 +179,15 @@ def is_postcode(value: str) -> bool:
 
 
 def is_town(value: str) -> bool:
-    return bool(_NAME_VALUE.fullmatch(value.strip()))
+    """A commune's name: its shape (`Saint-Cyr-sur-le-Rhône` has five parts, more than a person's
+    name), or any commune of La Poste's list as it writes them (`BAUME-D HOSTUN (LA)`)."""
+    value = value.strip()
+    return bool(_TOWN_VALUE.fullmatch(value)) or _town_key(value) in _all_towns()
+
+
+@cache
+def _all_towns() -> frozenset[str]:
+    return frozenset().union(*postcodes().values())
 
 
 def is_street(value: str) -> bool:

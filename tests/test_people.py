@@ -216,6 +216,21 @@ def test_ldif_person_entries_sn_cn_and_locality() -> None:
     assert set(table.columns) == {"cn", "sn", "givenName"}
 
 
+@pytest.mark.parametrize("town", ["Saint-Cyr-sur-le-Rhône", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson",
+                                  "BAUME-D HOSTUN (LA)", "AIGUILLON-LA-PRESQU'ILE (L')", "Lyon"])
+def test_long_commune_names_are_towns(town: str) -> None:
+    assert people.is_town(town)
+    assert not people.is_town("12 rue des Lilas") and not people.is_town("lyon@example.fr")
+
+
+def test_a_table_with_a_long_commune_name_keeps_its_address() -> None:
+    """One commune in three with five parts (`Saint-Cyr-sur-le-Rhône`) failed the town check:
+    a table of three rows lost its town column (two towns in three is below MIN_CONFIRMED)."""
+    table = _table("nom,prenom,adresse,code_postal,ville\nDurand,Julie,12 rue des Lilas,69560,Saint-Cyr-sur-le-Rhône\n"
+                   "Martin,Hugo,3 avenue Foch,33000,Bordeaux\nPetit,Léa,5 rue Nationale,90100,Croix")
+    assert table is not None and {"adresse", "code_postal", "ville"} <= set(table.columns)
+
+
 def test_full_names_either_way_round() -> None:
     assert people.is_full_name("Camille Durand") and people.is_full_name("DURAND Camille")
     assert people.is_full_name("Jean-Pierre Le Goff")
