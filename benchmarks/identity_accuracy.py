@@ -1,7 +1,16 @@
 """Accuracy of the identity-document, health and person rules (issue 15): precision and recall
 per rule on a generated, labelled corpus with near misses for each rule.
 
-    python benchmarks/identity_accuracy.py [--count 200] [--seed 15]
+    python benchmarks/identity_accuracy.py [--count 200] [--seed 15] [--misses N] [--keep DIR]
+
+A second part scores person-record per column kind (name, birth date, address, place of birth),
+overall and per record format (CSV, TSV, SQL INSERT, JSON, YAML, vCard, LDIF): for each planted
+table, does the finding name exactly its columns of that kind? A column named wrongly is a false
+positive of its kind, a planted column left out a false negative. Its near misses: a `nom` of
+products or places, `date` columns with no birth context, impossible (31/02) or implausible
+(before 1900, future) birth dates, postcodes with the wrong town, postcodes that do not exist, an
+address column with no street line. Addresses are real (postcode, commune) pairs of La Poste's list
+(Faker's postcode and city are drawn apart and rarely match).
 
 Values come from Faker fr_FR (names, dates, towns, postcodes) and from generators here that
 compute the check digits (Luhn for RPPS/IDNPS/FINESS, the NIR key for INS, ICAO 9303 for the
