@@ -39,7 +39,7 @@ MAX_ROWS = 5000  # rows of one chunk looked at (a sample is enough to confirm a 
 _DELIMITERS = (",", ";", "\t", "|")
 _MAX_HEADER = 4000  # characters: a longer first line is not a header
 
-SURNAME, GIVEN_NAME, BIRTH_NAME = "surname", "given-name", "birth-name"
+SURNAME, GIVEN_NAME, BIRTH_NAME, FULL_NAME = "surname", "given-name", "birth-name", "full-name"
 BIRTH_DATE, BIRTH_PLACE = "birth-date", "birth-place"
 ADDRESS, POSTCODE, TOWN, NIR = "address", "postcode", "town", "nir"
 
@@ -85,12 +85,17 @@ for _why, _names in {
         _SENSITIVE[_name] = _why
 
 _NAME_VALUE = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
+_TOWN_VALUE = re.compile(r"[^\W\d_]+(?:[ '’-]{1,2}[^\W\d_]+){0,9}")
 _ICD10 = re.compile(r"[A-TV-Z]\d{2}(?:\.?\d{1,2})?")
 _POSTCODE_VALUE = re.compile(r"(?:\d{5}|2[AB]\d{3})")
-_STREET = re.compile(r"\d{1,4}(?:\s?(?:bis|ter|[a-d]))?,?\s+\S|(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e"
-                     r"|place|route|quai|cours|square|lieu-dit|r[ée]sidence)\b", re.IGNORECASE)
+# A street line: a house number opening the line (or a part after a comma: `Bât. A, 12 rue...`), or a
+# way's name. Not a postcode and town (`69003 Lyon`, `80120 Rue`), not an e-mail address.
+_STREET = re.compile(r"(?:^|,)\s*\d{1,4}(?!\d)(?:\s?(?:bis|ter|[a-d]))?,?\s+\S|\b(?:rue|avenue|av\.|boulevard|bd|chemin"
+                     r"|impasse|all[ée]e|place|route|quai|cours|square|lieu-dit|r[ée]sidence)\b", re.IGNORECASE)
+_NOT_STREET = re.compile(r"^\s*(?:\d{5}|2[AB]\d{3})\b|@")
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 _OLDEST_BIRTH_YEAR = 1900
+_COMPACT_DATE = re.compile(r"(?:19|20)\d{6}")
 
 
 def normalize_column(name: str) -> str:
@@ -158,7 +163,8 @@ def is_surname(value: str) -> bool:
 def is_birth_date(value: str, today: dt.date | None = None) -> bool:
     value = value.strip()
     today = today or dt.date.today()
-    for fmt in _DATE_FORMATS:
+    formats = ("%Y%m%d",) if _COMPACT_DATE.fullmatch(value) else _DATE_FORMATS  # vCard BDAY, LDIF, dumps
+    for fmt in formats:
         try:
             parsed = dt.datetime.strptime(value, fmt).date()
         except ValueError:
@@ -173,11 +179,51 @@ def is_postcode(value: str) -> bool:
 
 
 def is_town(value: str) -> bool:
-    return bool(_NAME_VALUE.fullmatch(value.strip()))
+    """A commune's name: its shape (`Saint-Cyr-sur-le-Rhône` has five parts, more than a person's
+    name), or any commune of La Poste's list as it writes them (`BAUME-D HOSTUN (LA)`)."""
+    value = value.strip()
+    return bool(_TOWN_VALUE.fullmatch(value)) or _town_key(value) in _all_towns()
+
+
+@cache
+def _all_towns() -> frozenset[str]:
+    return frozenset().union(*postcodes().values())
 
 
 def is_street(value: str) -> bool:
-    return bool(_STREET.search(value)) and any(ch.isalpha() for ch in value)
+    return bool(_STREET.search(value)) and not _NOT_STREET.search(value) and any(ch.isalpha() for ch in value)
+
+
+def is_full_name(value: str) -> bool:
+    """A given name and a surname in one value, either way round (`Camille Durand`, `DURAND
+    Camille`, `Jean-Pierre Le Goff`): both parts found in the lists."""
+    words = value.split()
+    if not 2 <= len(words) <= 6:
+        return False
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if (is_given_name(head) and is_surname(tail)) or (is_surname(head) and is_given_name(tail)):
+            return True
+    return False
+
+
+def is_vcard_name(value: str) -> bool:
+    """A vCard N value, `family;given;additional;prefixes;suffixes`: both names of the right
+    shape, and the family name or the given name found in its list (the property says it is a
+    person's name; the lists miss many foreign family names)."""
+    parts = [*value.split(";"), ""]
+    family, given = parts[0].strip(), parts[1].strip()
+    if not (_NAME_VALUE.fullmatch(family) and (not given or _NAME_VALUE.fullmatch(given))):
+        return False
+    return is_surname(family) or (bool(given) and is_given_name(given))
+
+
+def is_vcard_address(value: str) -> bool:
+    """A vCard ADR value, `box;extended;street;locality;region;postcode;country`: a street line, a
+    postcode that exists, and the locality, when there is one, matching it."""
+    parts = [p.strip() for p in [*value.split(";"), *[""] * 7][:7]]
+    street, town, code = parts[2], parts[3], parts[5]
+    return is_street(street) and is_postcode(code) and (not town or town_matches(code, town))
 
 
 def is_nir(value: str) -> bool:
@@ -196,6 +242,13 @@ _CHECKS: dict[str, Callable[[str], bool]] = {
     BIRTH_PLACE: is_town, ADDRESS: is_street, POSTCODE: is_postcode, TOWN: is_town, NIR: is_nir,
 }
 _ICD10_COLUMNS = frozenset({"cim10", "codecim10", "icd10"})
+# Properties and attributes of vCard and LDIF entries (names as records.py gives them, normalized):
+# their kind and the check of their values, which for N and ADR read the value's components.
+_RECORD_COLUMNS: dict[str, dict[str, tuple[str, Callable[[str], bool]]]] = {
+    "vcard": {"n": (FULL_NAME, is_vcard_name), "fn": (FULL_NAME, is_full_name), "bday": (BIRTH_DATE, is_birth_date),
+              "adr": (ADDRESS, is_vcard_address), "birthplace": (BIRTH_PLACE, is_town)},
+    "ldif": {"sn": (SURNAME, is_surname), "cn": (FULL_NAME, is_full_name), "l": (TOWN, is_town)},
+}
 
 
 @dataclass
@@ -214,6 +267,8 @@ class PersonTable:
     @property
     def identifies(self) -> bool:
         kinds = set(self.columns.values())
+        if FULL_NAME in kinds:  # a given name and a surname confirmed together
+            kinds |= {SURNAME, GIVEN_NAME}
         if NIR in kinds:
             return True
         if kinds & {SURNAME, BIRTH_NAME} and kinds & {GIVEN_NAME, BIRTH_DATE, ADDRESS, BIRTH_PLACE}:
@@ -252,13 +307,16 @@ def _delimiter(header: str) -> str | None:
     return delimiter if header.count(delimiter) >= 1 else None
 
 
-def _column_kinds(names: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+def _column_kinds(names: list[str], record_kind: str | None = None) -> tuple[dict[int, str], dict[int, str]]:
     kinds: dict[int, str] = {}
     sensitive: dict[int, str] = {}
     normalized = [normalize_column(n) for n in names]
     has_given = any(_COLUMN_KINDS.get(n) == GIVEN_NAME for n in normalized)
+    own = _RECORD_COLUMNS.get(record_kind or "", {})
     for index, name in enumerate(normalized):
-        if name in _COLUMN_KINDS:
+        if name in own:
+            kinds[index] = own[name][0]
+        elif name in _COLUMN_KINDS:
             kinds[index] = _COLUMN_KINDS[name]
         elif name in _AMBIGUOUS_SURNAME and has_given:
             kinds[index] = SURNAME
@@ -315,25 +373,30 @@ def _read_rows(body: str, delimiter: str, width: int) -> tuple[list[list[str]], 
     return rows, starts
 
 
-def _may_identify(names: list[str]) -> bool:
-    kinds, _ = _column_kinds(names)
+def _may_identify(names: list[str], record_kind: str | None = None) -> bool:
+    kinds, _ = _column_kinds(names, record_kind)
     return len(kinds) >= 2 or NIR in kinds.values()  # one column (a NIR apart) never identifies anyone
 
 
 def analyze_rows(
-    names: list[str], rows: list[list[str]], offset: int, row_starts: list[int] | None = None
+    names: list[str], rows: list[list[str]], offset: int, row_starts: list[int] | None = None,
+    record_kind: str | None = None,
 ) -> PersonTable | None:
     """The people rows of one shape (column ``names``) describe, or None; ``offset`` is where
-    the first row starts in the chunk, ``row_starts`` where each row does."""
-    kinds, sensitive = _column_kinds(names)
-    if not rows or not _may_identify(names):
+    the first row starts in the chunk, ``row_starts`` where each row does. ``record_kind``
+    (`vcard`, `ldif`) adds the names of that syntax's properties (`N`, `ADR`, `sn`, `l`)."""
+    kinds, sensitive = _column_kinds(names, record_kind)
+    if not rows or not _may_identify(names, record_kind):
         return None
+    own = _RECORD_COLUMNS.get(record_kind or "", {})
     table = PersonTable(rows=len(rows), first_row_offset=offset, row_starts=list(row_starts or []))
     for index, kind in kinds.items():
-        if _confirmed((r[index] for r in rows), _CHECKS[kind]):
+        name = normalize_column(names[index])
+        check = own[name][1] if name in own else _CHECKS[kind]
+        if _confirmed((r[index] for r in rows), check):
             table.columns[names[index].strip()] = kind
     _confirm_explicit_surnames(table, names, kinds, rows)
-    _check_towns(table, names, kinds, rows)
+    _check_addresses(table, names, kinds, rows)
     if not table.identifies:
         return None
     name_columns = [i for i, kind in kinds.items() if kind in _NAME_KINDS]  # confirmed or not: `DOE` is in no list
@@ -357,13 +420,14 @@ def analyze_records(records: Records, limit: int = MAX_ROWS) -> list[PersonTable
         seen.add(record.start)
         fields = records.fields(record)
         names = tuple(f.name or "" for f in fields)
-        if not names or not _may_identify(list(names)):
+        if not names or not _may_identify(list(names), records.kind):
             continue
         _, rows, starts = groups.setdefault(names, (record.start, [], []))
         if len(rows) < limit:
             rows.append([text[f.start : f.end].strip().strip("\"'") for f in fields])
             starts.append(record.start)
-    tables = [analyze_rows(list(names), rows, first, starts) for names, (first, rows, starts) in groups.items()]
+    tables = [analyze_rows(list(names), rows, first, starts, records.kind)
+              for names, (first, rows, starts) in groups.items()]
     return [t for t in tables if t is not None]
 
 
@@ -430,7 +494,7 @@ def _at_word_start(lowered: str, word: str, whole: bool) -> bool:
 _OPENING = re.compile(r"[{(]\s*|^[ \t]*\S", re.MULTILINE)
 
 
-_NAME_KINDS = frozenset({SURNAME, BIRTH_NAME, GIVEN_NAME})
+_NAME_KINDS = frozenset({SURNAME, BIRTH_NAME, GIVEN_NAME, FULL_NAME})
 # A cell that is code, not data: a template's placeholder (`${EMAIL1}`, `{{ nom }}`, `%(nom)s`,
 # `:email`, `?`). A row holding one is written by a program (a test's seed query), not exported.
 _PLACEHOLDER_CELL = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|%(?:\([\w.]+\))?s|:[A-Za-z_]\w*|\?|#\{[^}]*\}")
@@ -498,16 +562,24 @@ def _confirm_explicit_surnames(
             table.columns[name] = kind
 
 
-def _check_towns(table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]) -> None:
-    """A postcode column counts only if the towns beside it (when there are) match it."""
-    postcode = next((i for i, k in kinds.items() if k == POSTCODE and names[i].strip() in table.columns), None)
-    town = next((i for i, k in kinds.items() if k == TOWN), None)
-    if postcode is None or town is None:
+def _check_addresses(table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]) -> None:
+    """A postal address is a street line whose postcode exists and whose town matches it. Beside
+    a postcode column, the town and street columns count only when the postcodes are confirmed
+    (they exist) and the towns beside them, if any, match them; otherwise none of the three is
+    an address: `12 rue des Lilas, 69003, Bordeaux` points at no one's door."""
+    postcodes = [i for i, k in kinds.items() if k == POSTCODE]
+    if not postcodes:
         return
-    pairs = [(r[postcode], r[town]) for r in rows if r[postcode].strip() and r[town].strip()]
-    if not _confirmed((f"{p}\t{t}" for p, t in pairs), lambda v: town_matches(*v.split("\t", 1))):
-        table.columns.pop(names[postcode].strip(), None)
-        table.columns.pop(names[town].strip(), None)
+    postcode = next((i for i in postcodes if names[i].strip() in table.columns), None)
+    town = next((i for i, k in kinds.items() if k == TOWN), None)
+    if postcode is not None and town is not None:
+        pairs = [(r[postcode], r[town]) for r in rows if r[postcode].strip() and r[town].strip()]
+        if not _confirmed((f"{p}\t{t}" for p, t in pairs), lambda v: town_matches(*v.split("\t", 1))):
+            postcode = None
+    if postcode is None:
+        for index, kind in kinds.items():
+            if kind in (POSTCODE, TOWN, ADDRESS):
+                table.columns.pop(names[index].strip(), None)
 
 
 def is_icd10(value: str) -> bool:

@@ -561,6 +561,10 @@ class Records:
         text = self.chunk.text
         line_start = text.rfind("\n", 0, offset) + 1
         indent, key_column, key, dash = self._yaml_line(line_start)
+        if key is not None and line_start + key_column <= offset < line_start + key_column + len(key):
+            # The key itself: its line's mapping, though a key names no value (as in JSON).
+            start = self._yaml_record_start(line_start, key_column, dash)
+            return Record(YAML, start, self._yaml_record_end(start), None)
         if key is None or offset < line_start + key_column + len(key):
             # A list item or a continuation: the value is named by the label above it.
             label = self._yaml_label(line_start, indent)
@@ -580,19 +584,20 @@ class Records:
         items = [line_start]
         label: int | None = None
         for previous in self._previous_lines(line_start):
-            if previous in self._yaml_labels:
-                label = self._yaml_labels[previous]
-                break
             p_indent, p_key_column, p_key, _ = self._yaml_line(previous)
             if p_key is not None and p_key_column <= indent:
                 label = previous
+                break
+            if previous in self._yaml_labels:  # an item of the same list (a key line is not cached)
+                label = self._yaml_labels[previous]
                 break
             if p_indent < indent:
                 break
             if p_key is None and p_indent == indent:
                 items.append(previous)
         for item in items:
-            self._yaml_labels[item] = label
+            if self._yaml_line(item)[2] is None:  # a key line asked about its dash: its answer is not its items'
+                self._yaml_labels[item] = label
         return label
 
     def _yaml_record_start(self, line_start: int, key_column: int, dash: int) -> int:

@@ -30,12 +30,13 @@ def test_shipped_lists_are_loaded_with_their_source_headers_skipped() -> None:
     assert not people.town_matches("69003", "Marseille")
 
 
-@pytest.mark.parametrize("value", ["12/03/1984", "1990-07-21", "01.01.1900", "29/02/2000"])
+@pytest.mark.parametrize("value", ["12/03/1984", "1990-07-21", "01.01.1900", "29/02/2000", "19840312"])
 def test_birth_dates(value: str) -> None:
     assert people.is_birth_date(value, today=dt.date(2026, 1, 1))
 
 
-@pytest.mark.parametrize("value", ["31/02/1984", "12/03/1850", "12/03/2030", "1984", "v1.2.3", "29/02/2001"])
+@pytest.mark.parametrize("value", ["31/02/1984", "12/03/1850", "12/03/2030", "1984", "v1.2.3", "29/02/2001",
+                                   "19840231", "21840312", "1984031"])
 def test_not_birth_dates(value: str) -> None:
     assert not people.is_birth_date(value, today=dt.date(2026, 1, 1))
 
@@ -63,8 +64,33 @@ def test_postcode_with_the_wrong_town_does_not_confirm_an_address() -> None:
     header = "prenom,adresse,code_postal,ville\n"
     good = _table(header + "Julie,12 rue des Lilas,69003,Lyon\nHugo,3 avenue Foch,33000,Bordeaux")
     assert good is not None and set(good.columns.values()) == {"given-name", "address", "postcode", "town"}
-    wrong = _table(header + "Julie,12 rue des Lilas,69003,Bordeaux\nHugo,3 avenue Foch,33000,Lyon")
-    assert wrong is not None and set(wrong.columns.values()) == {"given-name", "address"}
+    # The street line beside a postcode and a town that do not match is no postal address either.
+    wrong = _table("nom," + header + "Durand,Julie,12 rue des Lilas,69003,Bordeaux\n"
+                   "Martin,Hugo,3 avenue Foch,33000,Lyon")
+    assert wrong is not None and wrong.columns == {"nom": "surname", "prenom": "given-name"}
+    assert _table(header + "Julie,12 rue des Lilas,69003,Bordeaux\nHugo,3 avenue Foch,33000,Lyon") is None
+
+
+def test_postcodes_that_do_not_exist_confirm_no_address() -> None:
+    text = ("nom,prenom,adresse,code_postal,ville\nDurand,Julie,12 rue des Lilas,00123,Lyon\n"
+            "Martin,Hugo,3 avenue Foch,96000,Rennes")
+    table = _table(text)
+    assert table is not None and table.columns == {"nom": "surname", "prenom": "given-name"}
+    # Without a town column, an existing postcode still confirms the street beside it.
+    table = _table("prenom,adresse,code_postal\nJulie,12 rue des Lilas,69003\nHugo,3 avenue Foch,33000")
+    assert table is not None and set(table.columns) == {"prenom", "adresse", "code_postal"}
+
+
+@pytest.mark.parametrize("value", ["12 rue des Lilas", "12, rue des Lilas", "3bis avenue Foch",
+                                   "Bât. A, 4 allée des Pins", "Lieu-dit Les Granges", "rue de la Paix"])
+def test_street_lines(value: str) -> None:
+    assert people.is_street(value)
+
+
+@pytest.mark.parametrize("value", ["69003 Lyon", "80120 Rue", "LYON CEDEX", "Lyon", "camille.durand@example.fr",
+                                   "12 rue@example.org"])
+def test_not_street_lines(value: str) -> None:
+    assert not people.is_street(value)
 
 
 def test_an_address_without_a_person_is_not_a_person() -> None:
@@ -141,6 +167,77 @@ def test_sql_tuples_and_their_column_list() -> None:
             " ('Martin','Lucas','diabète');\n")
     [table] = _records_tables(text, "dump.sql")
     assert table.rows == 2 and table.sensitive == {"diagnostic": "health"}
+
+
+def test_yaml_list_of_people_as_yaml_safe_dump_writes_it() -> None:
+    text = ("personnes:\n- nom: Durand\n  prenom: Camille\n  date_naissance: '1984-03-12'\n"
+            "- nom: Martin\n  prenom: Lucas\n  date_naissance: '1990-07-21'\n")
+    [table] = _records_tables(text, "people.yaml")
+    assert table.rows == 2
+    assert table.columns == {"nom": "surname", "prenom": "given-name", "date_naissance": "birth-date"}
+
+
+_VCARDS = ("BEGIN:VCARD\nVERSION:3.0\nN:Durand;Camille;;;\nFN:Camille Durand\nBDAY:19840312\n"
+           "ADR;TYPE=home:;;12 rue des Lilas;Lyon;;69003;France\nEND:VCARD\n"
+           "BEGIN:VCARD\nVERSION:3.0\nN:Martin;Lucas;;;\nFN:Lucas Martin\nBDAY:1990-07-21\n"
+           "ADR;TYPE=home:;;3 avenue Foch;Bordeaux;;33000;France\nEND:VCARD\n")
+
+
+def test_vcards_name_their_properties_read_component_by_component() -> None:
+    [table] = _records_tables(_VCARDS, "contacts.vcf")
+    assert table.rows == 2
+    assert table.columns == {"n": "full-name", "fn": "full-name", "bday": "birth-date", "adr": "address"}
+
+
+@pytest.mark.parametrize(("old", "new"), [("69003;France", "13001;France"), ("69003;France", "00123;France"),
+                                          (";;12 rue des Lilas;", ";;;"), ("BDAY:19840312", "BDAY:19840231")])
+def test_vcard_near_misses_drop_the_property(old: str, new: str) -> None:
+    """The wrong town for the postcode, a postcode that does not exist, no street line, 31 Feb."""
+    text = _VCARDS.replace(old, new).replace("3 avenue Foch;Bordeaux;;33000", "3 avenue Foch;Marseille;;69003")
+    text = text.replace("BDAY:1990-07-21", "BDAY:19900231") if "BDAY" in new else text
+    [table] = _records_tables(text, "contacts.vcf")
+    assert {"n", "fn"} <= set(table.columns)
+    assert ("bday" if "BDAY" in new else "adr") not in table.columns
+
+
+def test_vcard_of_products_is_no_person() -> None:
+    text = "BEGIN:VCARD\nVERSION:3.0\nN:Chaise pliante;;;;\nFN:Chaise pliante\nEND:VCARD\n"
+    assert _records_tables(text, "catalogue.vcf") == []
+
+
+def test_ldif_person_entries_sn_cn_and_locality() -> None:
+    entry = ("dn: uid={uid},ou=people,dc=example,dc=fr\nobjectClass: inetOrgPerson\ncn: {given} {sn}\nsn: {sn}\n"
+             "givenName: {given}\nstreet: {street}\npostalCode: {code}\nl: {town}\n")
+    text = "version: 1\n\n" + "\n".join([
+        entry.format(uid="a", given="Camille", sn="Durand", street="12 rue des Lilas", code="69003", town="Lyon"),
+        entry.format(uid="b", given="Lucas", sn="Martin", street="3 avenue Foch", code="33000", town="Bordeaux")])
+    [table] = _records_tables(text, "people.ldif")
+    assert table.columns == {"cn": "full-name", "sn": "surname", "givenName": "given-name", "street": "address",
+                             "postalCode": "postcode", "l": "town"}
+    wrong = text.replace("l: Lyon", "l: Brest").replace("l: Bordeaux", "l: Lille")
+    [table] = _records_tables(wrong, "people.ldif")
+    assert set(table.columns) == {"cn", "sn", "givenName"}
+
+
+@pytest.mark.parametrize("town", ["Saint-Cyr-sur-le-Rhône", "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson",
+                                  "BAUME-D HOSTUN (LA)", "AIGUILLON-LA-PRESQU'ILE (L')", "Lyon"])
+def test_long_commune_names_are_towns(town: str) -> None:
+    assert people.is_town(town)
+    assert not people.is_town("12 rue des Lilas") and not people.is_town("lyon@example.fr")
+
+
+def test_a_table_with_a_long_commune_name_keeps_its_address() -> None:
+    """One commune in three with five parts (`Saint-Cyr-sur-le-Rhône`) failed the town check:
+    a table of three rows lost its town column (two towns in three is below MIN_CONFIRMED)."""
+    table = _table("nom,prenom,adresse,code_postal,ville\nDurand,Julie,12 rue des Lilas,69560,Saint-Cyr-sur-le-Rhône\n"
+                   "Martin,Hugo,3 avenue Foch,33000,Bordeaux\nPetit,Léa,5 rue Nationale,90100,Croix")
+    assert table is not None and {"adresse", "code_postal", "ville"} <= set(table.columns)
+
+
+def test_full_names_either_way_round() -> None:
+    assert people.is_full_name("Camille Durand") and people.is_full_name("DURAND Camille")
+    assert people.is_full_name("Jean-Pierre Le Goff")
+    assert not people.is_full_name("Durand") and not people.is_full_name("Chaise pliante")
 
 
 def test_json_products_are_not_people() -> None:

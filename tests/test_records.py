@@ -131,6 +131,23 @@ def test_yaml_list_of_mappings() -> None:
     assert flag.key == "debug"
 
 
+def test_yaml_key_offsets_give_their_own_mapping_whatever_was_asked_before() -> None:
+    """yaml.safe_dump writes list items at column 0; asking about a key's first letter (the
+    top-level key first) once cached `no record` for every item below it."""
+    text = "personnes:\n- nom: Durand\n  prenom: Camille\n- nom: Martin\n  prenom: Lucas\n"
+    records = Records(Chunk(text, "people.yaml"))
+    top = records.at(1)  # inside `personnes`: the document's mapping, the key naming no value
+    assert top is not None and (top.start, top.key) == (0, None)
+    second_line = text.index("- nom")
+    dash = records.at(second_line)
+    assert dash is not None and dash.key == "personnes"  # the dash: the list the item sits in
+    first = records.at(text.index("prenom") + 1)
+    assert first is not None and (first.start, first.key) == (second_line, None)
+    assert named_fields(records, first) == {"nom": "Durand", "prenom": "Camille"}
+    second = records.at(text.index("Martin"))
+    assert second is not None and (second.key, records.record_id(second)) == ("nom", "people.yaml:4:1")
+
+
 def test_ldif_entries() -> None:
     text = ("version: 1\n\ndn: uid=a,ou=people,dc=example,dc=org\ncn: A\nmail: a@example.org\n"
             f"telephoneNumber: {MOBILE}\ndescription: une ligne\n  continuée 0611\n\n"
