@@ -241,7 +241,7 @@ class Detector:
         seen: set[tuple[str, str]] = set()
         pending: list[Finding] = []
         scored: list[_Scored] = []
-        for candidate in self.matcher.candidates(chunk):
+        for candidate in self.matcher.candidates(chunk, context_gate=True):
             seen.add((candidate.rule.id, candidate.value))
             score = self._score(candidate, chunk, None, records)
             if score is not None:

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re as _stdre
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +200,8 @@ class Matcher:
         self._margins: dict[int, int] = {}
         if hs is not None and line_windows and not os.environ.get("SONDIER_NO_LINE_WINDOWS"):
             for index in content:
+                if self.rules[index].context_required:
+                    continue  # gated by its context words first (see candidates): no ends to pay for
                 margin = lookahead_margin(self.rules[index].pattern, self.rules[index].flags)
                 if margin is not None:
                     self._margins[index] = margin
@@ -211,6 +214,7 @@ class Matcher:
         # Rules hyperscan could not take (or no hyperscan at all): keyword test, whole text.
         self._fallback = [i for i in content if i not in in_db]
         self._margins = {i: m for i, m in self._margins.items() if i in in_db}
+        self._context_tokens = {i: t for i in content if (t := _context_tokens(self.rules[i])) is not None}
         self.timeouts: list[RuleTimeout] = []
 
     def _database(self, hs: Any, indices: list[int], report_ends: bool) -> _HyperscanPrefilter | None:
@@ -238,15 +242,24 @@ class Matcher:
                 present.add(index)
         return sorted(present)
 
-    def candidates(self, chunk: Chunk) -> Iterator[Candidate]:
+    def candidates(self, chunk: Chunk, context_gate: bool = False) -> Iterator[Candidate]:
+        """Every rule's candidates in ``chunk``. With ``context_gate`` (clear text, whose
+        findings need their context words in that very text), a rule that reports only beside a
+        context word is skipped when none of its words appears in the chunk or its header."""
         text = chunk.text
         owned_end = chunk.owned_end if chunk.owned_end is not None else len(text)
         data = text.encode("utf-8", "surrogatepass") if self.uses_hyperscan else None
         windows = self._line_windows(text, data) if data is not None and self._ends is not None else {}
+        folded: bytes | None = None
         for index in sorted({*self._rules_present(text, data), *windows}):
             rule = self.rules[index]
             if rule.paths and not matches_any(chunk.path, rule.paths):
                 continue
+            if context_gate and index in self._context_tokens:
+                if folded is None:
+                    folded = _ascii_fold(f"{chunk.header or ''}\n{text}")
+                if not any(token in folded for token in self._context_tokens[index]):
+                    continue  # no context word anywhere: nothing this rule finds could be reported
             spans = self._window_spans(index, chunk, windows[index]) if index in windows else None
             if spans is None:
                 spans = self._whole_text_spans(rule, chunk)
@@ -329,6 +342,30 @@ class Matcher:
             if rule.boundary and not has_boundaries(text, start, end):
                 continue
             yield Candidate(rule, text[start:end], start, end, match_start, match_end)
+
+
+def _context_tokens(rule: Rule) -> tuple[bytes, ...] | None:
+    """For a rule that reports only beside a context word, the longest run of letters and
+    digits of each word (a word `carte grise` is found in a key `carte_grise`, so the gate tests
+    `carte`, a word `d’identité` its `identite`); None when the rule has no such gate or a word
+    has no ASCII run to test."""
+    if not rule.context_required or not rule.context_words:
+        return None
+    tokens = []
+    for word in rule.context_words:  # folded at load time: lower case, no accents
+        runs = _stdre.findall(r"[a-z0-9]+", word)
+        if not runs:
+            return None
+        tokens.append(max(runs, key=len).encode())
+    return tuple(tokens)
+
+
+def _ascii_fold(text: str) -> bytes:
+    """rules.fold's letters, as bytes: lower case without accents. Other non-ASCII characters
+    are dropped, which can only join letters and make the gate let more through, never less."""
+    if text.isascii():
+        return text.lower().encode()
+    return unicodedata.normalize("NFKD", text).lower().encode("ascii", "ignore")
 
 
 _Span = tuple[int, int, int, int]  # value start, value end, match start, match end

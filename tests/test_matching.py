@@ -126,3 +126,24 @@ def test_line_local_analysis() -> None:
     assert lookahead_margin(r"a.b") == 0
     assert lookahead_margin(r"\p{L}+") is None  # `regex` syntax: not analysed, whole-text path
     assert lookahead_margin(r"(a)\1") is None
+
+
+def test_context_gate_keeps_every_example_and_drops_rules_without_their_words() -> None:
+    from sondier.rules import load_rules
+
+    rules = [r for r in load_rules([]) if r.context_required]
+    assert rules
+    matcher = Matcher(rules)
+    for rule in rules:
+        for example in rule.positive_examples:
+            chunk = Chunk(text=example, path="sample.txt")
+            # The example's own rule keeps its candidates (another rule's, without its words, may go).
+            gated = [c.value for c in matcher.candidates(chunk, context_gate=True) if c.rule.id == rule.id]
+            assert gated == [c.value for c in matcher.candidates(chunk) if c.rule.id == rule.id], (rule.id, example)
+    # The words may sit in a CSV header carried beside the chunk, or in a key spelt another way.
+    header_chunk = Chunk(text="AB123456C\n", path="x.csv", start_line=2, header="Numero_CNIe")
+    bare_chunk = Chunk(text="AB123456C\n", path="x.csv")
+    ids_with_header = {c.rule.id for c in matcher.candidates(header_chunk, context_gate=True)}
+    ids_bare = {c.rule.id for c in matcher.candidates(bare_chunk, context_gate=True)}
+    assert ids_bare < {c.rule.id for c in matcher.candidates(bare_chunk)}
+    assert ids_with_header > ids_bare
