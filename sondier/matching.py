@@ -213,7 +213,6 @@ class Matcher:
         in_db |= {self._windowed[i] for i in self._ends.indices} if self._ends else set()
         # Rules hyperscan could not take (or no hyperscan at all): keyword test, whole text.
         self._fallback = [i for i in content if i not in in_db]
-        self._margins = {i: m for i, m in self._margins.items() if i in in_db}
         self._context_tokens = {i: t for i in content if (t := _context_tokens(self.rules[i])) is not None}
         self.timeouts: list[RuleTimeout] = []
 
