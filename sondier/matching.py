@@ -16,7 +16,7 @@ import os
 import re as _stdre
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,16 +81,15 @@ def _widen_bounded_repeats(pattern: str) -> str:
 
 
 class _HyperscanPrefilter:
-    """A compiled hyperscan database answering 'which rules may match this text?' or, built
-    with ``report_ends``, 'where may each rule's matches end?'.
+    """A compiled hyperscan database answering 'which rules may match this text?' (or each of
+    these blocks of it).
 
     Compiling hundreds of patterns takes seconds, so the database (and the list of rules it
     holds) is cached on disk, keyed by the patterns themselves: the pre-commit hook pays the
     compilation once per rule-set change, not once per commit."""
 
-    def __init__(self, hs: Any, rules: Sequence[Rule], report_ends: bool = False) -> None:
+    def __init__(self, hs: Any, rules: Sequence[Rule]) -> None:
         self._hs = hs
-        self._report_ends = report_ends
         translated = [self._translate(rule) for rule in rules]
         key = hashlib.sha256(repr((getattr(hs, "__version__", ""), translated)).encode()).hexdigest()[:32]
         cache = cache_dir() / f"hs-{key}.db"
@@ -103,9 +102,7 @@ class _HyperscanPrefilter:
 
     def _translate(self, rule: Rule) -> tuple[bytes, int]:
         hs = self._hs
-        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY
-        if not self._report_ends:
-            flag |= hs.HS_FLAG_SINGLEMATCH
+        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY | hs.HS_FLAG_SINGLEMATCH
         if "ignorecase" in rule.flags:
             flag |= hs.HS_FLAG_CASELESS
         if "dotall" in rule.flags:
@@ -171,17 +168,20 @@ class _HyperscanPrefilter:
         self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
         return {self.indices[i] for i in found}
 
-    def ends(self, data: bytes) -> dict[int, list[int]]:
-        """For each rule that may match, the byte offsets where its matches may end (sorted)."""
+    def present_by_piece(self, pieces: Iterable[bytes]) -> dict[int, list[int]]:
+        """For each rule that may match, the indices of the pieces (scanned one by one) where it
+        may: hyperscan reports each rule once per piece (SINGLEMATCH)."""
         found: dict[int, list[int]] = {}
         if self.db is None:
             return found
+        piece = 0
 
         def on_match(expression_id: int, start: int, end: int, flags: int, context: Any) -> None:
-            found.setdefault(expression_id, []).append(end)
+            found.setdefault(expression_id, []).append(piece)
 
-        self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        return {self.indices[i]: ends for i, ends in found.items()}
+        for piece, data in enumerate(pieces):  # noqa: B007 (read by on_match)
+            self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        return {self.indices[i]: at for i, at in found.items()}
 
 
 class Matcher:
@@ -200,46 +200,53 @@ class Matcher:
         self._margins: dict[int, int] = {}
         if hs is not None and line_windows and not os.environ.get("SONDIER_NO_LINE_WINDOWS"):
             for index in content:
-                if self.rules[index].context_required:
-                    continue  # gated by its context words first (see candidates): no ends to pay for
                 margin = lookahead_margin(self.rules[index].pattern, self.rules[index].flags)
                 if margin is not None:
                     self._margins[index] = margin
         self._windowed = [i for i in content if i in self._margins]
         self._whole = [i for i in content if i not in self._margins]
-        self._prefilter = self._database(hs, self._whole, report_ends=False)
-        self._ends = self._database(hs, self._windowed, report_ends=True)
+        self._prefilter = self._database(hs, self._whole)
+        self._blocks = self._database(hs, self._windowed)
         in_db = {self._whole[i] for i in self._prefilter.indices} if self._prefilter else set()
-        in_db |= {self._windowed[i] for i in self._ends.indices} if self._ends else set()
+        in_db |= {self._windowed[i] for i in self._blocks.indices} if self._blocks else set()
         # Rules hyperscan could not take (or no hyperscan at all): keyword test, whole text.
         self._fallback = [i for i in content if i not in in_db]
         self._context_tokens = {i: t for i in content if (t := _context_tokens(self.rules[i])) is not None}
+        self._tokens = _TokenFinder(hs, {t for tokens in self._context_tokens.values() for t in tokens})
         self.timeouts: list[RuleTimeout] = []
 
-    def _database(self, hs: Any, indices: list[int], report_ends: bool) -> _HyperscanPrefilter | None:
+    def _database(self, hs: Any, indices: list[int]) -> _HyperscanPrefilter | None:
         if hs is None or not indices:
             return None
-        return _HyperscanPrefilter(hs, [self.rules[i] for i in indices], report_ends)
+        return _HyperscanPrefilter(hs, [self.rules[i] for i in indices])
 
     @property
     def uses_hyperscan(self) -> bool:
-        return self._prefilter is not None or self._ends is not None
+        return self._prefilter is not None or self._blocks is not None
 
     def _rules_present(self, text: str, data: bytes | None) -> list[int]:
         present: set[int] = set()
         if self._prefilter is not None and data is not None:
             present |= {self._whole[i] for i in self._prefilter.present(data)}
+        present.update(self._fallback)
+        return sorted(self._with_keywords(present, text))
+
+    def _with_keywords(self, indices: Iterable[int], text: str) -> set[int]:
+        """The rules of ``indices`` whose keywords appear in ``text`` (a rule runs only on text
+        holding one of them: docs/rule-format.md). Hyperscan's prefilter form of a pattern drops
+        its lookarounds, so without this a rule like fr-ins (an OID in a lookahead) ran
+        everywhere."""
+        kept: set[int] = set()
         lowered: str | None = None
-        for index in self._fallback:
+        for index in indices:
             keywords = self.rules[index].keywords
-            if not keywords:
-                present.add(index)
-                continue
-            if lowered is None:
-                lowered = text.lower()
-            if any(k in lowered for k in keywords):
-                present.add(index)
-        return sorted(present)
+            if keywords:
+                if lowered is None:
+                    lowered = text.lower()
+                if not any(k in lowered for k in keywords):
+                    continue
+            kept.add(index)
+        return kept
 
     def candidates(self, chunk: Chunk, context_gate: bool = False) -> Iterator[Candidate]:
         """Every rule's candidates in ``chunk``. With ``context_gate`` (clear text, whose
@@ -248,16 +255,16 @@ class Matcher:
         text = chunk.text
         owned_end = chunk.owned_end if chunk.owned_end is not None else len(text)
         data = text.encode("utf-8", "surrogatepass") if self.uses_hyperscan else None
-        windows = self._line_windows(text, data) if data is not None and self._ends is not None else {}
-        folded: bytes | None = None
-        for index in sorted({*self._rules_present(text, data), *windows}):
+        windows = self._block_windows(text, data) if data is not None and self._blocks is not None else {}
+        tokens_here: frozenset[bytes] | None = None
+        for index in sorted({*self._rules_present(text, data), *self._with_keywords(windows, text)}):
             rule = self.rules[index]
             if rule.paths and not matches_any(chunk.path, rule.paths):
                 continue
             if context_gate and index in self._context_tokens:
-                if folded is None:
-                    folded = _ascii_fold(f"{chunk.header or ''}\n{text}")
-                if not any(token in folded for token in self._context_tokens[index]):
+                if tokens_here is None:
+                    tokens_here = self._tokens.present(_ascii_fold(f"{chunk.header or ''}\n{text}"))
+                if tokens_here.isdisjoint(self._context_tokens[index]):
                     continue  # no context word anywhere: nothing this rule finds could be reported
             spans = self._window_spans(index, chunk, windows[index]) if index in windows else None
             if spans is None:
@@ -270,28 +277,27 @@ class Matcher:
 
     # --- where to look ----------------------------------------------------------------------------
 
-    def _line_windows(self, text: str, data: bytes) -> dict[int, list[tuple[int, int]]]:
-        """For each line-local rule hyperscan saw, the runs of lines (start, end: the offset of
-        the closing newline or the text's end) holding the ends of its possible matches."""
-        assert self._ends is not None
-        ends_by_rule = self._ends.ends(data)
-        if not ends_by_rule:
-            return {}
-        to_chars = _byte_to_char_offsets(data, text, ends_by_rule.values())
+    def _block_windows(self, text: str, data: bytes) -> dict[int, list[tuple[int, int]]]:
+        """For each line-local rule hyperscan saw, the runs of blocks (start, end: the offset of
+        the closing newline or the text's end) where it may match. A block is a run of whole
+        lines of about BLOCK_CHARS: a line-local match lies inside one, and each block's edges
+        look to hyperscan like the text's own (a line start, a final newline)."""
+        assert self._blocks is not None
+        bounds = _block_bounds(text)
+        if text.isascii():
+            pieces: Iterable[bytes] = (data[start:end] for start, end in bounds)
+        else:
+            pieces = (text[start:end].encode("utf-8", "surrogatepass") for start, end in bounds)
         windows: dict[int, list[tuple[int, int]]] = {}
-        for position, ends in ends_by_rule.items():
+        for position, blocks in self._blocks.present_by_piece(pieces).items():
             runs: list[tuple[int, int]] = []
-            for end in ends:
-                last = to_chars(end) - 1  # the last character of the possible match
-                if last < 0 or (runs and last <= runs[-1][1]):
-                    continue  # an empty match, or a line already taken
-                line_start = text.rfind("\n", 0, last) + 1
-                line_end = text.find("\n", last)
-                line_end = len(text) if line_end < 0 else line_end
-                if runs and line_start <= runs[-1][1] + 1:
-                    runs[-1] = (runs[-1][0], line_end)  # the next line: one window
+            for block in blocks:
+                start, end = bounds[block]
+                end = end - 1 if text[end - 1] == "\n" else end
+                if runs and start == runs[-1][1] + 1:
+                    runs[-1] = (runs[-1][0], end)  # the next block: one window
                 else:
-                    runs.append((line_start, line_end))
+                    runs.append((start, end))
             windows[self._windowed[position]] = runs
         return windows
 
@@ -299,7 +305,7 @@ class Matcher:
         """The matches of a line-local rule, searched only in ``runs``; None when the runs
         cover most of the text (one search over the whole text is then cheaper)."""
         text = chunk.text
-        if sum(end - start for start, end in runs) * 2 > len(text):
+        if len(runs) > 1 and sum(end - start for start, end in runs) * 10 > len(text) * 9:
             return None
         rule = self.rules[index]
         compiled = ensure_compiled(rule).compiled
@@ -343,6 +349,32 @@ class Matcher:
             yield Candidate(rule, text[start:end], start, end, match_start, match_end)
 
 
+class _TokenFinder:
+    """Which of the context words' tokens a folded text holds: one hyperscan pass for all of
+    them (a token may overlap another), else one substring test each."""
+
+    def __init__(self, hs: Any, tokens: set[bytes]) -> None:
+        self._tokens = sorted(tokens)
+        self._db: Any = None
+        if hs is not None and self._tokens:
+            self._db = hs.Database()
+            self._db.compile(expressions=[_stdre.escape(t.decode()).encode() for t in self._tokens],
+                             ids=list(range(len(self._tokens))), elements=len(self._tokens),
+                             flags=[hs.HS_FLAG_SINGLEMATCH] * len(self._tokens))
+            self._scratch = hs.Scratch(self._db)
+
+    def present(self, folded: bytes) -> frozenset[bytes]:
+        if self._db is None:
+            return frozenset(t for t in self._tokens if t in folded)
+        found: list[bytes] = []
+
+        def on_match(expression_id: int, start: int, end: int, flags: int, context: Any) -> None:
+            found.append(self._tokens[expression_id])
+
+        self._db.scan(folded, match_event_handler=on_match, scratch=self._scratch)
+        return frozenset(found)
+
+
 def _context_tokens(rule: Rule) -> tuple[bytes, ...] | None:
     """For a rule that reports only beside a context word, the longest run of letters and
     digits of each word (a word `carte grise` is found in a key `carte_grise`, so the gate tests
@@ -368,20 +400,19 @@ def _ascii_fold(text: str) -> bytes:
 
 
 _Span = tuple[int, int, int, int]  # value start, value end, match start, match end
-_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 
 
-def _byte_to_char_offsets(data: bytes, text: str, ends: Iterable[list[int]]) -> Callable[[int], int]:
-    """Offsets in the UTF-8 bytes hyperscan scanned, as offsets in the text."""
-    if len(data) == len(text):
-        return lambda offset: offset  # ASCII: one byte, one character
-    wanted = sorted({end for per_rule in ends for end in per_rule})
-    chars: dict[int, int] = {}
-    count = 0
-    previous = 0
-    for offset in wanted:
-        # UTF-8 continuation bytes (0b10xxxxxx) start no character: count the others.
-        count += len(data[previous:offset].translate(None, _CONTINUATION_BYTES))
-        chars[offset] = count
-        previous = offset
-    return chars.__getitem__
+BLOCK_CHARS = 1024  # hyperscan is asked about blocks of whole lines of about this size
+
+
+def _block_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of consecutive blocks of whole lines covering ``text``: each ends just after
+    a newline (or at the text's end) once it holds BLOCK_CHARS characters."""
+    bounds: list[tuple[int, int]] = []
+    start, size = 0, len(text)
+    while start < size:
+        cut = text.find("\n", start + BLOCK_CHARS)
+        end = size if cut < 0 else cut + 1
+        bounds.append((start, end))
+        start = end
+    return bounds

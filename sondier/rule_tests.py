@@ -36,8 +36,14 @@ def check_rule(rule: Rule, detector: Detector | None = None) -> list[Outcome]:
                 found = [f for f in found if f.actionable]
             passed = bool(found) if kind == "positive" else not found
             message = "found" if found else "not found"
+            if kind == "positive" and not found and _lacks_keywords(rule, example):
+                message = "not found: the example holds none of the rule's keywords (the rule runs only where one is)"
             outcomes.append(Outcome(rule.id, kind, index, passed, message))
     return outcomes
+
+
+def _lacks_keywords(rule: Rule, example: str) -> bool:
+    return bool(rule.keywords) and not any(k in example.lower() for k in rule.keywords)
 
 
 def run_examples(paths: Sequence[Path]) -> list[Outcome]:

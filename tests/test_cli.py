@@ -160,3 +160,16 @@ def test_a_report_written_to_a_fifo_goes_into_it_and_leaves_it_a_fifo(tmp_path: 
     assert done.returncode == 1, done.stderr
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert received and '"rule_id": "email"' in received[0]
+
+
+def test_rules_test_says_when_an_example_lacks_the_keywords(tmp_path: Path) -> None:
+    rule = tmp_path / "mine.yaml"
+    rule.write_text(
+        "id: my-bot\nname: Bot\ncategory: secret\nseverity: low\ndescription: d\nremediation: r\n"
+        "regex: '(?P<value>M[a-z0-9]{12})'\nkeywords: [mybot]\n"
+        "examples:\n  positive: ['mybot=Mabcdef123456', 'Mabcdef123456']\n"
+    )
+    tested = run_sondier(["rules", "test", str(rule)])
+    assert tested.returncode == 1
+    assert "1 passed, 1 failed" in tested.stdout
+    assert "keywords" in tested.stdout  # why the second example is not found

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from sondier import matching
@@ -147,3 +149,61 @@ def test_context_gate_keeps_every_example_and_drops_rules_without_their_words() 
     ids_bare = {c.rule.id for c in matcher.candidates(bare_chunk, context_gate=True)}
     assert ids_bare < {c.rule.id for c in matcher.candidates(bare_chunk)}
     assert ids_with_header > ids_bare
+
+
+def test_keywords_are_required_on_every_engine(engine: str) -> None:
+    # The value's shape alone would match; the rule runs only where a keyword appears
+    # (docs/rule-format.md), with hyperscan as without it.
+    rule = make_rule("bot", r"(?P<value>M[A-Za-z0-9]{20})", category="secret", keywords=["discord"])
+    value = "MabcdefghijKLMNOPQRST1"[:21]
+    assert values(Matcher([rule]), f"token = {value}") == []
+    assert values(Matcher([rule]), f"discord_token = {value}") == [("bot", value)]
+
+
+def test_lookahead_keyword_rules_run_only_where_their_keyword_is() -> None:
+    if matching._hyperscan() is None:
+        pytest.skip("hyperscan not installed")
+    # Hyperscan's prefilter form drops lookaheads: `(?=...oid)` alone says "may match anywhere".
+    # fr-ins' shape: the OID before the value (`[^0-9]` may hold a newline: whole-text path) or
+    # after it, in a lookahead.
+    rule = make_rule("oid-digits", r"(?:1\.2\.250[^0-9]{0,20}|(?=\d{6}[^\n]{0,20}1\.2\.250))(?P<value>\d{6})",
+                     keywords=["1.2.250"])
+    matcher = Matcher([rule])
+    assert matcher._whole == [0] and matcher._prefilter is not None and matcher._prefilter.indices == [0]
+    assert matcher._prefilter.present(b"123456 and nothing else") == {0}  # hyperscan alone would run it
+    assert matcher._rules_present("123456 and nothing else", b"123456 and nothing else") == []
+    assert values(matcher, "123456 oid 1.2.250") == [("oid-digits", "123456")]
+
+
+def test_block_bounds_cover_the_text_in_whole_lines() -> None:
+    line = "x" * 100 + "\n"
+    text = line * 50 + "no final newline"
+    bounds = matching._block_bounds(text)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))  # consecutive, no gap
+    assert all(text[end - 1] == "\n" for _, end in bounds[:-1])  # each cut after a newline
+    assert all(end - start >= matching.BLOCK_CHARS for start, end in bounds[:-1])
+    assert matching._block_bounds("") == []
+    one_long_line = "y" * (3 * matching.BLOCK_CHARS)
+    assert matching._block_bounds(one_long_line) == [(0, len(one_long_line))]
+
+
+def test_block_windows_find_matches_on_every_side_of_a_block_edge() -> None:
+    if matching._hyperscan() is None:
+        pytest.skip("hyperscan not installed")
+    filler = ("filler text without numbers " * 3 + "\n") * 200  # many blocks
+    values_at = ["732829320", "123456782", "987654321"]
+    # Values on the first line of a block, its last line, the text's last line without newline,
+    # and after multi-byte characters (byte and character offsets differ).
+    text = f"{values_at[0]}\n{filler}é {values_at[1]}\n{filler}ü{filler}— {values_at[2]}"
+    windowed, whole = Matcher([DIGITS]), Matcher([DIGITS], line_windows=False)
+    assert windowed._windowed
+    assert values(windowed, text) == values(whole, text) == [("nine-digits", v) for v in values_at]
+
+
+def test_context_tokens_are_found_even_when_they_overlap() -> None:
+    finder = matching._TokenFinder(matching._hyperscan(), {b"immat", b"matri", b"cni"})
+    assert finder.present(b"numero immatriculation") == {b"immat", b"matri"}
+    assert finder.present(b"nothing") == frozenset()
+    plain = matching._TokenFinder(None, {b"immat", b"matri", b"cni"})
+    assert plain.present(b"numero immatriculation cnie") == {b"immat", b"matri", b"cni"}
