@@ -385,6 +385,8 @@ def near_miss_record_tables(c: Corpus, places: Places) -> list[Table]:
         # postcodes with the wrong town; postcodes that do not exist
         Table([*_names(c, n, english), *_address(c, places, n, english, town="wrong", kind=None)], FORMATS),
         Table([*_names(c, n, english), *_address(c, places, n, english, town="no postcode", kind=None)], FORMATS),
+        # a real postcode and its town, but no street line: a district, not a postal address
+        Table([*_names(c, n, english), *_address(c, places, n, english, street=False, kind=None)], FORMATS),
         # an address column with no street line: a town, a postcode and town, an e-mail
         Table([*_names(c, n, english), Column("street", _name(c, "street", english), [
             r.choice([f"{code} {town}", town, f"{town.upper()} CEDEX", f.email()])

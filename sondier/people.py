@@ -565,10 +565,16 @@ def _confirm_explicit_surnames(
 def _check_addresses(table: PersonTable, names: list[str], kinds: dict[int, str], rows: list[list[str]]) -> None:
     """A postal address is a street line whose postcode exists and whose town matches it. Beside
     a postcode column, the town and street columns count only when the postcodes are confirmed
-    (they exist) and the towns beside them, if any, match them; otherwise none of the three is
-    an address: `12 rue des Lilas, 69003, Bordeaux` points at no one's door."""
+    (they exist), the towns beside them, if any, match them, and a street column is confirmed;
+    otherwise none of the three is an address: `12 rue des Lilas, 69003, Bordeaux` points at no
+    one's door, and `69003, Lyon` at a district."""
+    street = any(kind == ADDRESS and names[i].strip() in table.columns for i, kind in kinds.items())
     postcodes = [i for i, k in kinds.items() if k == POSTCODE]
     if not postcodes:
+        if not street:  # a town alone is where someone lives, not an address: not named as one
+            for index, kind in kinds.items():
+                if kind == TOWN:
+                    table.columns.pop(names[index].strip(), None)
         return
     postcode = next((i for i in postcodes if names[i].strip() in table.columns), None)
     town = next((i for i, k in kinds.items() if k == TOWN), None)
@@ -576,7 +582,9 @@ def _check_addresses(table: PersonTable, names: list[str], kinds: dict[int, str]
         pairs = [(r[postcode], r[town]) for r in rows if r[postcode].strip() and r[town].strip()]
         if not _confirmed((f"{p}\t{t}" for p, t in pairs), lambda v: town_matches(*v.split("\t", 1))):
             postcode = None
-    if postcode is None:
+    if postcode is None or not street:
+        # Without a street line a postcode and town point at a town, not at anyone's door: not a
+        # postal address (issue 15 §3), so the columns are not named as one.
         for index, kind in kinds.items():
             if kind in (POSTCODE, TOWN, ADDRESS):
                 table.columns.pop(names[index].strip(), None)

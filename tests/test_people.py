@@ -81,6 +81,20 @@ def test_postcodes_that_do_not_exist_confirm_no_address() -> None:
     assert table is not None and set(table.columns) == {"prenom", "adresse", "code_postal"}
 
 
+def test_postcode_and_town_without_a_street_are_no_address() -> None:
+    # A district, not anyone's door (issue 15 §3): the names are reported, the pair is not named.
+    rows = "Durand,Julie,69003,Lyon\nMartin,Hugo,33000,Bordeaux\nPetit,Emma,75011,Paris\n"
+    table = _table("nom,prenom,code_postal,ville\n" + rows)
+    assert table is not None and set(table.columns) == {"nom", "prenom"}
+    alone = _table("nom,prenom,ville\nDurand,Julie,Lyon\nMartin,Hugo,Bordeaux\nPetit,Emma,Paris\n")
+    assert alone is not None and set(alone.columns) == {"nom", "prenom"}
+    # The same pair beside a street line is a postal address.
+    streets = ["12 rue des Lilas", "3 avenue Foch", "8 boulevard Voltaire"]
+    with_street = "".join(f"{street},{row}\n" for street, row in zip(streets, rows.splitlines(), strict=True))
+    table = _table("adresse,nom,prenom,code_postal,ville\n" + with_street)
+    assert table is not None and set(table.columns) == {"adresse", "nom", "prenom", "code_postal", "ville"}
+
+
 @pytest.mark.parametrize("value", ["12 rue des Lilas", "12, rue des Lilas", "3bis avenue Foch",
                                    "Bât. A, 4 allée des Pins", "Lieu-dit Les Granges", "rue de la Paix"])
 def test_street_lines(value: str) -> None:
