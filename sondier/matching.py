@@ -212,7 +212,7 @@ class Matcher:
         # Rules hyperscan could not take (or no hyperscan at all): keyword test, whole text.
         self._fallback = [i for i in content if i not in in_db]
         self._context_tokens = {i: t for i in content if (t := _context_tokens(self.rules[i])) is not None}
-        self._tokens = _TokenFinder(hs, {t for tokens in self._context_tokens.values() for t in tokens})
+        self._tokens = _TokenFinder(hs, {t for words in self._context_tokens.values() for w in words for t in w})
         self.timeouts: list[RuleTimeout] = []
 
     def _database(self, hs: Any, indices: list[int]) -> _HyperscanPrefilter | None:
@@ -264,7 +264,7 @@ class Matcher:
             if context_gate and index in self._context_tokens:
                 if tokens_here is None:
                     tokens_here = self._tokens.present(_ascii_fold(f"{chunk.header or ''}\n{text}"))
-                if tokens_here.isdisjoint(self._context_tokens[index]):
+                if not any(word <= tokens_here for word in self._context_tokens[index]):
                     continue  # no context word anywhere: nothing this rule finds could be reported
             spans = self._window_spans(index, chunk, windows[index]) if index in windows else None
             if spans is None:
@@ -375,20 +375,21 @@ class _TokenFinder:
         return frozenset(found)
 
 
-def _context_tokens(rule: Rule) -> tuple[bytes, ...] | None:
-    """For a rule that reports only beside a context word, the longest run of letters and
-    digits of each word (a word `carte grise` is found in a key `carte_grise`, so the gate tests
-    `carte`, a word `d’identité` its `identite`); None when the rule has no such gate or a word
-    has no ASCII run to test."""
+def _context_tokens(rule: Rule) -> tuple[frozenset[bytes], ...] | None:
+    """For a rule that reports only beside a context word, the runs of letters and digits of
+    each word: where the word is, each of its runs is, as a substring of the folded text (a word
+    `carte grise` is found in a key `carteGrise`, so the gate tests `carte` and `grise`; a word
+    `d’identité` its `identite`). Runs of one character say nothing and are left out. None when
+    the rule has no such gate or a word has no run to test."""
     if not rule.context_required or not rule.context_words:
         return None
-    tokens = []
+    words = []
     for word in rule.context_words:  # folded at load time: lower case, no accents
-        runs = _stdre.findall(r"[a-z0-9]+", word)
+        runs = frozenset(run.encode() for run in _stdre.findall(r"[a-z0-9]+", word) if len(run) > 1)
         if not runs:
             return None
-        tokens.append(max(runs, key=len).encode())
-    return tuple(tokens)
+        words.append(runs)
+    return tuple(set(words))
 
 
 def _ascii_fold(text: str) -> bytes:

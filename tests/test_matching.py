@@ -207,3 +207,20 @@ def test_context_tokens_are_found_even_when_they_overlap() -> None:
     assert finder.present(b"nothing") == frozenset()
     plain = matching._TokenFinder(None, {b"immat", b"matri", b"cni"})
     assert plain.present(b"numero immatriculation cnie") == {b"immat", b"matri", b"cni"}
+
+
+def test_context_gate_needs_every_run_of_a_context_word() -> None:
+    from sondier.rules import load_rules
+
+    [cnie] = [r for r in load_rules([]) if r.id == "fr-cnie"]
+    matcher = Matcher([cnie])
+    value = "X4RTBPFW4"
+
+    def gated(text: str) -> list[str]:
+        return [c.value for c in matcher.candidates(Chunk(text, "notes.txt"), context_gate=True)]
+
+    # `card` and `national` alone are runs of `identity card` and `carte nationale d'identité`,
+    # not the words: code says them everywhere.
+    assert gated(f"card = {value}  # national") == []
+    assert gated(f"carte nationale d'identité : {value}") == [value]
+    assert gated(f"identityCard: {value}") == [value]  # a key spelt as one word holds both runs
