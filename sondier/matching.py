@@ -1,12 +1,13 @@
 """One pass over the text for all rules, then the exact regex only where a rule may match.
 
-hyperscan (when installed) compiles every rule's regex in prefilter mode (a pattern that
-matches at least wherever the real one does). Rules whose matches never hold a newline
-(sondier/line_local.py, 273 of the 294 built-in ones) go into a database that reports where
-each match ends: the `regex` module then runs only on those lines, a few hundred bytes instead
-of the whole file. The other rules go into a database that only says whether they appear at
-all; their exact regex then runs over the whole text. Without hyperscan, rules with keywords
-are prefiltered by a substring test and the others run directly over the whole text.
+hyperscan (when installed) compiles every rule's regex in prefilter mode: a pattern that matches
+at least wherever the real one does (sondier/prefilter.py gives back the edges it would drop).
+Rules whose matches never hold a newline (sondier/line_local.py, 273 of the 294 built-in ones)
+go into a database asked about blocks of about 1 KB of whole lines: the `regex` module then
+runs only on the blocks where a rule may match. The other rules go into a database that only
+says whether they appear at all; their exact regex then runs over the whole text. A rule runs
+only where one of its keywords appears. Without hyperscan, rules with keywords are prefiltered
+by a substring test and the others run directly over the whole text.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from sondier.cache import cache_dir
 from sondier.chunks import Chunk
 from sondier.line_local import lookahead_margin
+from sondier.prefilter import prefilter_pattern
 from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
 from sondier.sources.files import matches_any
 
@@ -69,17 +71,6 @@ def _hyperscan() -> Any:
     return hyperscan
 
 
-# A bounded repeat with a large upper bound (`[^\n]{0,400}`) makes hyperscan's compiler unroll
-# it: two such rules took minutes to compile. A prefilter may over-approximate (the exact regex
-# confirms every candidate), so `{m,n}` becomes `{m,}` in the prefilter only.
-_WIDE_REPEAT = _stdre.compile(r"(?<!\\)\{(\d+),(\d+)\}")
-_WIDEN_ABOVE = 32
-
-
-def _widen_bounded_repeats(pattern: str) -> str:
-    return _WIDE_REPEAT.sub(lambda m: f"{{{m.group(1)},}}" if int(m.group(2)) > _WIDEN_ABOVE else m.group(0), pattern)
-
-
 class _HyperscanPrefilter:
     """A compiled hyperscan database answering 'which rules may match this text?' (or each of
     these blocks of it).
@@ -109,7 +100,7 @@ class _HyperscanPrefilter:
             flag |= hs.HS_FLAG_DOTALL
         if "multiline" in rule.flags:
             flag |= hs.HS_FLAG_MULTILINE
-        return _widen_bounded_repeats(rule.pattern).encode("utf-8", "surrogatepass"), flag
+        return prefilter_pattern(rule.pattern).encode("utf-8", "surrogatepass"), flag
 
     def _build(self, items: Sequence[tuple[bytes, int]]) -> Any:
         db = self._hs.Database()
