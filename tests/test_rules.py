@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sondier.errors import ConfigError, RuleError
 from sondier.rules import compile_rule, fold, load_file, load_rules, parse_rule, select
@@ -110,3 +112,24 @@ def test_select_by_id_category_and_glob() -> None:
 
 def test_fold_removes_accents_and_case() -> None:
     assert fold("Téléphone Numéro") == "telephone numero"
+
+
+def _reference_fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@pytest.mark.parametrize("text", [
+    "Téléphone", "ŒUVRE cœur", "ﬁchier ²", "Ångström e\u0301", "ΣΊΣΥΦΟΣ", "한국어", "İstanbul", "n° d’identité",
+    "e\u0301\u0327 a\u0327\u0301",  # combining marks in either order
+])
+def test_fold_by_character_table_equals_the_whole_text_decomposition(text: str) -> None:
+    assert fold(text) == _reference_fold(text)
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_fold_equals_the_reference_on_any_text(text: str) -> None:
+    assert fold(text) == _reference_fold(text)
