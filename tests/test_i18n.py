@@ -413,20 +413,29 @@ def test_baseline_errors_in_both_languages(tmp_path: Path, baseline: str | None,
 # ------------------------------------------------------------------------- finding reasons
 
 
-def _verdict_reason_texts() -> tuple[list[str], list[str]]:
-    """The reasons sondier/verdict.py writes: strings it returns (alone or in a verdict's list),
-    gives to `_mark` or assigns to `verdict_reasons`; f-strings come back with `{x}` placeholders."""
+def _verdict_reasons() -> dict[str, list[str]]:
+    """The reasons sondier/verdict.py writes (values it returns, alone or in a verdict's list,
+    gives to `_mark` or assigns to `verdict_reasons`), sorted by how they are written:
+    `marked` (a literal in `N_()`), `constants` (a name, as `ROLE_MAILBOX`), `templates` (a
+    name's `.format()`, as `AUTHORSHIP_FILE.format(...)`) and `plain` (a bare literal or an
+    f-string: the catalog never sees it)."""
     import ast
 
     tree = ast.parse((REPO_ROOT / "sondier" / "verdict.py").read_text(encoding="utf-8"))
-    fixed: list[str] = []
-    templates: list[str] = []
+    found: dict[str, list[str]] = {"marked": [], "constants": [], "templates": [], "plain": []}
 
     def add(node: ast.AST) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value:
-            fixed.append(node.value)  # (one word is a verdict or rule id, not a reason)
+            found["plain"].append(node.value)  # (one word is a verdict or rule id, not a reason)
         elif isinstance(node, ast.JoinedStr):
-            templates.append("".join(v.value if isinstance(v, ast.Constant) else "{x}" for v in node.values))
+            found["plain"].append(ast.unparse(node))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
+            found["marked"].append(node.args[0].value)  # type: ignore[attr-defined]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+              and isinstance(node.func.value, ast.Name)):
+            found["templates"].append(node.func.value.id)
+        elif isinstance(node, ast.Name) and node.id.isupper():
+            found["constants"].append(node.id)
         elif isinstance(node, ast.BoolOp):
             for value in node.values:
                 for item in value.elts if isinstance(value, ast.List) else ():
@@ -445,19 +454,51 @@ def _verdict_reason_texts() -> tuple[list[str], list[str]]:
                 add(item)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_mark":
             add(node.args[1])
-    return sorted(set(fixed)), sorted(set(templates))
+    return found
 
 
-def test_every_verdict_reason_is_marked_for_translation() -> None:
+def test_every_verdict_reason_reaches_the_catalog() -> None:
+    """verdict.py writes each reason once, in a form the catalog extracts: `N_("...")` or a
+    template of sondier/reasons.py. A bare literal or an f-string would print in English in a
+    French report; this test names it."""
+    from sondier import reasons, verdict
+
+    found = _verdict_reasons()
+    assert len(found["marked"]) > 30 and found["templates"]  # the walk does find verdict.py's reasons
+    assert not found["plain"], f"mark these verdict reasons with N_() (or use a reasons.py template): {found['plain']}"
+    french = i18n.translations("fr")
+    constants = [getattr(verdict, name) for name in found["constants"] if name.isupper()]
+    assert all(isinstance(text, str) for text in constants)
+    untranslated = [text for text in found["marked"] + constants if french.gettext(text) == text]
+    assert not untranslated, f"no French for these verdict reasons (run scripts/update_catalog.py): {untranslated}"
+    for name in found["templates"]:
+        assert getattr(reasons, name) in reasons.TEMPLATES, f"{name} is not one of sondier.reasons.TEMPLATES"
+        assert getattr(verdict, name) is getattr(reasons, name)
+
+
+def test_every_reason_template_is_translated_and_keeps_its_placeholders() -> None:
     from sondier import reasons
 
-    fixed, templates = _verdict_reason_texts()
-    assert len(fixed) > 30 and templates  # the walk finds verdict.py's reasons
-    assert not set(fixed) - set(reasons.VERDICT_REASONS), "add them to sondier.reasons.VERDICT_REASONS"
-    assert not set(reasons.VERDICT_REASONS) - set(fixed) - {"test data"}, "obsolete in VERDICT_REASONS"
-    for template in templates:
-        sample = template.replace("{x}", "X")
-        assert any(p.fullmatch(sample) for _t, p in reasons._patterns()), f"no template in reasons.py for {template!r}"
+    french = i18n.translations("fr")
+    placeholders = re.compile(r"\{(\w+)\}")
+    for template in reasons.TEMPLATES:
+        translated = french.gettext(template)
+        assert translated != template, template
+        assert sorted(placeholders.findall(translated)) == sorted(placeholders.findall(template)), template
+
+
+def test_verdict_reasons_are_french_when_rendered() -> None:
+    from sondier.reasons import AUTHORSHIP_FILE, PERSON_RECORD, localized
+
+    try:
+        i18n.activate("fr")
+        assert localized("test data") != "test data"
+        authorship = localized(AUTHORSHIP_FILE.format(pattern="AUTHORS*"))
+        assert "AUTHORS*" in authorship and authorship != AUTHORSHIP_FILE.format(pattern="AUTHORS*")
+        holder = localized(PERSON_RECORD.format(holder="fr-nir"))
+        assert holder == "dans un enregistrement contenant les données d’une personne (fr-nir)"
+    finally:
+        i18n.activate("en")
 
 
 def test_reasons_are_translated_at_render_time() -> None:
@@ -497,3 +538,23 @@ def test_human_report_reasons_are_french_and_json_is_identical(tmp_path: Path) -
     assert french_json == english_json
     reasons = [r for f in english_json["annotated"] for r in f["reasons"]]
     assert "context word 'contact'" in reasons  # the machine format keeps the English, stable text
+
+
+def test_verdict_list_error_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sondier import verdict
+    from sondier.errors import ConfigError
+
+    (tmp_path / "role-local-parts.yaml").write_text("values: [contact]\n", encoding="utf-8")  # no `source:`
+    monkeypatch.setattr(verdict, "LISTS_DIR", tmp_path)
+    messages = {}
+    try:
+        for language in ("fr", "en"):
+            i18n.activate(language)
+            with pytest.raises(ConfigError) as raised:
+                verdict._read("role-local-parts.yaml")
+            messages[language] = str(raised.value)
+    finally:
+        i18n.activate("en")
+    where = str(tmp_path / "role-local-parts.yaml")
+    assert messages["fr"] == f"{where}\u00a0: une liste de verdicts a besoin d’une note `source:` et de ses valeurs"
+    assert messages["en"] == f"{where}: a verdict list needs a `source:` note and its values"
