@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 
-from sondier.i18n import N_, _, active_language
+from sondier.i18n import DEFAULT_LANGUAGE, N_, active_language, gettext_for
 
 # Templates: the producers format these very constants, so the English text and the template
 # cannot drift apart. A fixed reason needs no entry here: it is marked with `N_()` where it is
@@ -68,34 +68,36 @@ class RecordedTexts:
             for match in _PLACEHOLDER.finditer(template):
                 parts.append(re.escape(template[last:match.start()]))
                 name = match.group(1)
-                parts.append(rf"(?P<{name}>[\d,]+)" if name in self.numbers else rf"(?P<{name}>.+?)")
+                parts.append(rf"(?P<{name}>-?[\d,]+)" if name in self.numbers else rf"(?P<{name}>.+?)")
                 last = match.end()
             parts.append(re.escape(template[last:]))
             compiled.append((template, re.compile("".join(parts), re.DOTALL)))
         literal = lambda item: len(_PLACEHOLDER.sub("", item[0]))  # noqa: E731
         return tuple(sorted(compiled, key=literal, reverse=True))
 
-    def localized(self, text: str) -> str:
-        """`text` (English, as recorded) in the active language."""
-        if active_language() == "en" or not text:
+    def localized(self, text: str, language: str | None = None) -> str:
+        """`text` (English, as recorded) in `language` (default: the active language)."""
+        language = language or active_language()
+        if language == DEFAULT_LANGUAGE or not text:
             return text
-        translated = _(text)
+        translate = gettext_for(language)
+        translated = translate(text)
         if translated != text:
             return translated
         for template, pattern in self.patterns:
             match = pattern.fullmatch(text)
             if match is None:
                 continue
-            values = {name: _number(value) if name in self.numbers else
-                      self.localized(value) if name in self.nested else value
+            values = {name: _number(value, language) if name in self.numbers else
+                      self.localized(value, language) if name in self.nested else value
                       for name, value in match.groupdict().items()}
-            return _(template).format(**values)
+            return translate(template).format(**values)
         return text
 
 
-def _number(text: str) -> str:
+def _number(text: str, language: str) -> str:
     """`10,000` as French writes it (a narrow no-break space between thousands)."""
-    return text.replace(",", "\u202f") if active_language() == "fr" else text
+    return text.replace(",", "\u202f") if language == "fr" else text
 
 
 # Parameters that are numbers, or a reason themselves (`{reason} in a test file`).
