@@ -213,6 +213,10 @@ def _env(**values: str) -> dict[str, str]:
     (["scan", "--help", "--lang", "fr"], _env(LANG="C.UTF-8"), True),
     (["--lang", "en", "--help"], _env(LANG="fr_FR.UTF-8"), False),
     (["ci", "--help"], _env(LANG="C.UTF-8", SONDIER_LANG="fr"), True),
+    (["grade", "--help"], _env(LANG="fr_FR.UTF-8"), True),
+    (["grade", "--help", "--lang", "fr"], _env(LANG="C.UTF-8"), True),
+    (["fleet", "--help"], _env(LANG="fr_FR.UTF-8"), True),
+    (["fleet", "--help"], _env(LANG="C.UTF-8"), False),
 ])
 def test_help_in_the_chosen_language(args: list[str], env: dict[str, str], french: bool) -> None:
     done = run_sondier(args, env=env)
@@ -228,6 +232,19 @@ def test_errors_in_french_keep_their_exit_code(tmp_path: Path) -> None:
     assert "doit être compris entre 0 (tous les cœurs) et 1024" in done.stderr
     usage = run_sondier(["scan", "--staged", "--history"], cwd=tmp_path, env=_env(LANG="fr_FR.UTF-8"))
     assert usage.returncode == 2 and "s’excluent mutuellement" in usage.stderr
+
+
+def test_grade_command_in_both_languages() -> None:
+    french = run_sondier(["grade"], env=_env(LANG="fr_FR.UTF-8"))
+    english = run_sondier(["grade"], env=_env(LANG="C.UTF-8"))
+    assert french.returncode == english.returncode == 2
+    assert "utilisez `sondier grade --explain`, ou `sondier scan --format grade` pour obtenir une note" in french.stderr
+    assert "use `sondier grade --explain`, or `sondier scan --format grade` for a grade" in english.stderr
+    helps = {lang: " ".join(run_sondier(["grade", "--help", "--lang", lang], env=_env()).stdout.split())
+             for lang in ("fr", "en")}
+    assert "Afficher la méthode de notation (lettres, tranches, modificateurs) et sa version." in helps["fr"]
+    assert "Print the grading method (letters, bands, modifiers) and its version." in helps["en"]
+    assert "La méthode de la note de confidentialité." in helps["fr"] and "Print the grading" not in helps["fr"]
 
 
 def test_rules_list_and_show_use_the_localized_texts() -> None:
@@ -558,3 +575,52 @@ def test_verdict_list_error_in_both_languages(tmp_path: Path, monkeypatch: pytes
     where = str(tmp_path / "role-local-parts.yaml")
     assert messages["fr"] == f"{where}\u00a0: une liste de verdicts a besoin d’une note `source:` et de ses valeurs"
     assert messages["en"] == f"{where}: a verdict list needs a `source:` note and its values"
+
+
+def _recorded_text_sets() -> dict[str, object]:
+    from sondier import ci, reasons
+    from sondier.fleet import messages
+
+    return {"reasons": reasons.REASONS, "fleet": messages.RECORDED, "ci": ci.PLAN_REASONS}
+
+
+@pytest.mark.parametrize("name", ["reasons", "fleet", "ci"])
+def test_recorded_templates_read_back_in_french(name: str) -> None:
+    """Texts that machine outputs record in English (finding reasons, a fleet repository's error, a
+    CI plan's reason) come back in French with their parameters, each template of each set."""
+    from sondier.reasons import RecordedTexts
+
+    recorded = _recorded_text_sets()[name]
+    assert isinstance(recorded, RecordedTexts) and recorded.templates
+    translate = i18n.gettext_for("fr")
+    translated = {m.id: m.string for m in _read_catalog(MESSAGES / "sondier.po") if m.id and m.string}
+    for template in recorded.templates:
+        assert template in translated, f"{template!r} has no French in sondier.po"
+        names = re.findall(r"\{(\w+)\}", template)
+        values = {key: "12" if key in recorded.numbers else "role mailbox" if key in recorded.nested else
+                  f"<{key}>" for key in names}
+        english = template.format(**values)
+        expected = translate(template).format(**{key: "boîte fonctionnelle" if key in recorded.nested else value
+                                                 for key, value in values.items()})
+        assert recorded.localized(english, "fr") == expected, template
+        assert recorded.localized(english, "en") == english, template
+        assert not typography_problems(expected), (template, expected)
+
+
+def test_ci_plan_is_described_in_the_reader_language() -> None:
+    from sondier import ci
+
+    plan = ci.ScanPlan(ci.GITHUB, "push", ci.DIFF, "b" * 40, "a" * 40,
+                       ci.MERGE_BASE.format(reason=ci.NEW_BRANCH, branch="main"))
+    try:
+        i18n.activate("fr")
+        french = plan.describe()
+        skipped = ci.ScanPlan(ci.GITHUB, "", ci.SKIP, reason=ci.PUSH_DELETED_REF).describe()
+    finally:
+        i18n.activate("en")
+    assert french == (f"github push\u00a0: à analyser\u00a0: les commits de {'a' * 12}..{'b' * 12} (nouvelle "
+                      "branche\u00a0; base = merge-base avec main)")
+    assert skipped == "github exécution\u00a0: à analyser\u00a0: rien (le push a supprimé une référence)"
+    assert plan.describe() == (f"github push: scanning the commits in {'a' * 12}..{'b' * 12} (new branch; "
+                               "base = merge-base with main)")
+    assert plan.reason == "new branch; base = merge-base with main"  # recorded in English, whatever the language
