@@ -624,3 +624,20 @@ def test_ci_plan_is_described_in_the_reader_language() -> None:
     assert plan.describe() == (f"github push: scanning the commits in {'a' * 12}..{'b' * 12} (new branch; "
                                "base = merge-base with main)")
     assert plan.reason == "new branch; base = merge-base with main"  # recorded in English, whatever the language
+
+
+def test_a_text_shared_by_two_domains_has_one_translation() -> None:
+    """`translations()` chains the domains (fleet, report, sondier): the first catalog holding a msgid
+    answers for all, so a msgid translated differently in another domain would be silently ignored."""
+    seen: dict[object, tuple[str, object]] = {}
+    conflicts = []
+    for path in CATALOGS:
+        for message in _read_catalog(path):
+            if not message.id:
+                continue
+            key = message.id if isinstance(message.id, str) else tuple(message.id)
+            string = message.string if isinstance(message.string, str) else tuple(message.string)
+            if key in seen and seen[key][1] != string:
+                conflicts.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r}, {path.name} {string!r}")
+            seen.setdefault(key, (path.name, string))
+    assert not conflicts, "\n".join(conflicts)
