@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from sondier.errors import ConfigError, ScanError
-from sondier.i18n import _
+from sondier.i18n import N_, _
+from sondier.reasons import RecordedTexts
 
 ZERO_SHA = "0" * 40
 GITHUB = "github"
@@ -35,17 +36,49 @@ SKIP = "skip"  # nothing to scan (tag, deleted branch, base == head)
 SCAN_MODES = ("auto", HISTORY, TREE)
 FAIL_ON = ("findings", "never")
 
-GITHUB_HINT = (
-    "Fetch the whole history in the checkout step:\n"
-    "    - uses: actions/checkout@v4\n"
-    "      with:\n"
-    "        fetch-depth: 0"
-)
-GITLAB_HINT = (
-    'Set GIT_DEPTH: "0" in the job\'s variables (the Sondier template\'s git-depth input), '
-    "or run `git fetch --unshallow` before sondier."
-)
-LOCAL_HINT = "Fetch the whole history first: `git fetch --unshallow` (or clone without --depth)."
+# What to change when history is missing (translated when the error is raised; the YAML is code).
+GITHUB_HINT = N_("Fetch the whole history in the checkout step:")
+GITHUB_CHECKOUT = "    - uses: actions/checkout@v4\n      with:\n        fetch-depth: 0"
+GITLAB_HINT = N_('Set `GIT_DEPTH: "0"` in the job\'s variables (the Sondier template\'s git-depth input), '
+                 "or run `git fetch --unshallow` before sondier.")
+LOCAL_HINT = N_("Fetch the whole history first: `git fetch --unshallow` (or clone without --depth).")
+
+# Why a plan scans what it scans (`ScanPlan.reason`): recorded in English, as the JSON report's
+# `scan.scan_reason` is a machine field, and translated where people read it (the job log line,
+# the Markdown job summary) by `localized_reason`.
+SAME_COMMIT = N_("base and head are the same commit")
+NO_COMMON_HISTORY = N_("{reason}; no common history with {branch}")
+MERGE_BASE = N_("{reason}; base = merge-base with {branch}")
+ALL_ON_OTHER_BRANCHES = N_("{reason}; every commit is on another branch")
+STARTS_AT_ROOT = N_("{reason}; the branch starts at a root commit")
+FIRST_OWN_COMMIT = N_("{reason}; base = parent of its first own commit")
+NEW_BRANCH = N_("new branch")
+FORCE_PUSH_TIP_GONE = N_("force push (previous tip gone)")
+FORCE_PUSH_NOT_ANCESTOR = N_("force push (previous tip not an ancestor)")
+PUSH = N_("push")
+PULL_REQUEST = N_("pull request #{number}")
+MERGE_QUEUE = N_("merge queue")
+PUSH_DELETED_REF = N_("the push deleted a ref")
+TAG_PUSH = N_("tag push: commits scanned on their branch")
+NO_NEW_COMMITS = N_("{event} event: no new commits")
+NO_RANGE_FOR_EVENT = N_("no commit range for this event")
+MERGE_REQUEST_WITHOUT_BASE = N_("merge request without a diff base")
+MERGE_REQUEST = N_("merge request !{number}")
+TAG_PIPELINE = N_("tag pipeline: commits scanned on their branch")
+EXTERNAL_PULL_REQUEST = N_("external pull request")
+NO_RANGE_FOR_SOURCE = N_("no commit range for this pipeline source")
+NO_SHARED_HISTORY = N_("{base} shares no history with {head}")
+BASE_FROM_COMMAND_LINE = N_("base given on the command line")
+SCAN_MODE_TREE = N_("scan mode tree")
+SCAN_MODE_HISTORY = N_("scan mode history")
+NO_CI_DETECTED = N_("no CI detected")
+PLAN_REASONS = RecordedTexts((NO_COMMON_HISTORY, MERGE_BASE, ALL_ON_OTHER_BRANCHES, STARTS_AT_ROOT, FIRST_OWN_COMMIT,
+                              PULL_REQUEST, NO_NEW_COMMITS, MERGE_REQUEST, NO_SHARED_HISTORY), nested=("reason",))
+
+
+def localized_reason(reason: str, language: str | None = None) -> str:
+    """A plan's reason (English, as recorded) in `language` (default: the active one)."""
+    return PLAN_REASONS.localized(reason, language)
 
 
 class MissingHistoryError(ScanError):
@@ -75,13 +108,17 @@ class ScanPlan:
         return ""
 
     def describe(self) -> str:
-        what = {
-            DIFF: f"the commits in {_short(self.base)}..{_short(self.head)}",
-            HISTORY: f"the whole history of {_short(self.head)}",
-            TREE: "the files of the checkout",
-            SKIP: "nothing",
-        }[self.mode]
-        return f"{self.host} {self.event or 'run'}: scanning {what} ({self.reason})"
+        """The job log's line, in the reader's language."""
+        if self.mode == DIFF:
+            what = _("the commits in {range}").format(range=f"{_short(self.base)}..{_short(self.head)}")
+        elif self.mode == HISTORY:
+            what = _("the whole history of {commit}").format(commit=_short(self.head))
+        elif self.mode == TREE:
+            what = _("the files of the checkout")
+        else:
+            what = _("nothing")
+        return _("{host} {event}: scanning {what} ({reason})").format(
+            host=self.host, event=self.event or _("run"), what=what, reason=localized_reason(self.reason))
 
 
 def _short(sha: str | None) -> str:
@@ -172,10 +209,13 @@ class _Context:
     fetched: list[str] = field(default_factory=list)
 
     def hint(self) -> str:
-        return {GITHUB: GITHUB_HINT, GITLAB: GITLAB_HINT}.get(self.host, LOCAL_HINT)
+        if self.host == GITHUB:
+            return _(GITHUB_HINT) + "\n" + GITHUB_CHECKOUT
+        return _(GITLAB_HINT if self.host == GITLAB else LOCAL_HINT)
 
     def missing(self, what: str) -> MissingHistoryError:
-        shallow = " (this is a shallow clone)" if self.git.is_shallow() else ""
+        """`what` is a sentence already in the reader's language."""
+        shallow = _(" (this is a shallow clone)") if self.git.is_shallow() else ""
         return MissingHistoryError(_("{what}{shallow}; the scan cannot be done without it. {hint}").format(
             what=what, shallow=shallow, hint=self.hint()))
 
@@ -197,12 +237,13 @@ class _Context:
         return done.returncode == 0
 
     def commit(self, sha: str, what: str) -> str:
-        """Resolve a commit that must be in the clone, fetching once if allowed."""
+        """Resolve a commit that must be in the clone, fetching once if allowed; `what` names it
+        (a text marked with `N_()`, translated in the error)."""
         found = self.git.resolve(sha)
         if found is None and (self.try_fetch() or self.try_fetch(sha)):
             found = self.git.resolve(sha)
         if found is None:
-            raise self.missing(f"{what} {_short(sha)} is not in the clone")
+            raise self.missing(_("{what} {sha} is not in the clone").format(what=_(what), sha=_short(sha)))
         return found
 
 
@@ -211,7 +252,7 @@ class _Context:
 
 def _range_plan(ctx: _Context, event: str, base: str, head: str, reason: str) -> ScanPlan:
     if base == head:
-        return ScanPlan(ctx.host, event, SKIP, head, base, "base and head are the same commit")
+        return ScanPlan(ctx.host, event, SKIP, head, base, SAME_COMMIT)
     return ScanPlan(ctx.host, event, DIFF, head, base, reason)
 
 
@@ -233,40 +274,39 @@ def _new_branch_plan(ctx: _Context, event: str, head: str, default_branch: str |
         if default_sha is not None:
             base = ctx.git.merge_base(default_sha, head)
             if base is None:
-                return _full_plan(ctx, event, head, f"{reason}; no common history with {default_branch}")
-            return _range_plan(ctx, event, base, head, f"{reason}; base = merge-base with {default_branch}")
+                return _full_plan(ctx, event, head, NO_COMMON_HISTORY.format(reason=reason, branch=default_branch))
+            return _range_plan(ctx, event, base, head, MERGE_BASE.format(reason=reason, branch=default_branch))
     own = {f"refs/remotes/origin/{branch}"} if branch else set()
     others = [r for r in ctx.git.remote_refs() if r not in own and not r.endswith("/HEAD")]
     new_commits = ctx.git.rev_list("--topo-order", "--reverse", head, "--not", *others)
     if not new_commits:
-        return ScanPlan(ctx.host, event, SKIP, head, None, f"{reason}; every commit is on another branch")
+        return ScanPlan(ctx.host, event, SKIP, head, None, ALL_ON_OTHER_BRANCHES.format(reason=reason))
     parents = ctx.git.out("rev-list", "--parents", "-n", "1", new_commits[0]).split()[1:]
     if not parents:
-        return _full_plan(ctx, event, head, f"{reason}; the branch starts at a root commit")
-    return _range_plan(ctx, event, parents[0], head, f"{reason}; base = parent of its first own commit")
+        return _full_plan(ctx, event, head, STARTS_AT_ROOT.format(reason=reason))
+    return _range_plan(ctx, event, parents[0], head, FIRST_OWN_COMMIT.format(reason=reason))
 
 
 def _push_plan(ctx: _Context, event: str, before: str | None, head: str, default_branch: str | None,
                branch: str | None) -> ScanPlan:
     if _is_zero(before):
-        return _new_branch_plan(ctx, event, head, default_branch, branch, "new branch")
+        return _new_branch_plan(ctx, event, head, default_branch, branch, NEW_BRANCH)
     assert before is not None
     found = ctx.git.resolve(before)
     if found is None and ctx.git.is_shallow():
-        found = ctx.commit(before, "the commit before the push")  # fetches or fails closed
+        found = ctx.commit(before, N_("the commit before the push"))  # fetches or fails closed
     if found is None:
         # A complete clone without `before`: the push rewrote history and the old tip is gone.
-        return _new_branch_plan(ctx, event, head, default_branch, branch, "force push (previous tip gone)")
+        return _new_branch_plan(ctx, event, head, default_branch, branch, FORCE_PUSH_TIP_GONE)
     if not ctx.git.is_ancestor(found, head) and ctx.git.is_shallow() and ctx.try_fetch():
-        found = ctx.commit(before, "the commit before the push")
+        found = ctx.commit(before, N_("the commit before the push"))
     if not ctx.git.is_ancestor(found, head):
         if ctx.git.is_shallow():
             # Cut history hides ancestry: this may be a plain push, not a force push.
-            raise ctx.missing(f"cannot tell whether {_short(found)} (before the push) is an ancestor of "
-                              f"{_short(head)}")
-        return _new_branch_plan(ctx, event, head, default_branch, branch,
-                                "force push (previous tip not an ancestor)")
-    return _range_plan(ctx, event, found, head, "push")
+            raise ctx.missing(_("cannot tell whether {before} (before the push) is an ancestor of {head}").format(
+                before=_short(found), head=_short(head)))
+        return _new_branch_plan(ctx, event, head, default_branch, branch, FORCE_PUSH_NOT_ANCESTOR)
+    return _range_plan(ctx, event, found, head, PUSH)
 
 
 def github_plan(ctx: _Context, env: Mapping[str, str], payload: Mapping[str, Any]) -> ScanPlan:
@@ -280,28 +320,28 @@ def github_plan(ctx: _Context, env: Mapping[str, str], payload: Mapping[str, Any
         if not base_sha or not head_sha:
             raise ConfigError(_("the {event} event payload has no pull_request.base.sha / head.sha").format(
                 event=event))
-        head = ctx.commit(head_sha, "the pull request head")
-        base = ctx.commit(base_sha, "the pull request base")
-        return _range_plan(ctx, event, base, head, f"pull request #{payload.get('number', '?')}")
+        head = ctx.commit(head_sha, N_("the pull request head"))
+        base = ctx.commit(base_sha, N_("the pull request base"))
+        return _range_plan(ctx, event, base, head, PULL_REQUEST.format(number=payload.get("number", "?")))
     if event == "merge_group":
         group = payload.get("merge_group") or {}
-        head = ctx.commit(group.get("head_sha") or sha, "the merge group head")
-        base = ctx.commit(group.get("base_sha") or "", "the merge group base")
-        return _range_plan(ctx, event, base, head, "merge queue")
+        head = ctx.commit(group.get("head_sha") or sha, N_("the merge group head"))
+        base = ctx.commit(group.get("base_sha") or "", N_("the merge group base"))
+        return _range_plan(ctx, event, base, head, MERGE_QUEUE)
     if event == "push":
         if payload.get("deleted"):
-            return ScanPlan(ctx.host, event, SKIP, None, None, "the push deleted a ref")
+            return ScanPlan(ctx.host, event, SKIP, None, None, PUSH_DELETED_REF)
         if env.get("GITHUB_REF_TYPE") == "tag" or str(payload.get("ref", "")).startswith("refs/tags/"):
-            return ScanPlan(ctx.host, event, SKIP, None, None, "tag push: commits scanned on their branch")
-        head = ctx.commit(payload.get("after") or sha, "the pushed commit")
+            return ScanPlan(ctx.host, event, SKIP, None, None, TAG_PUSH)
+        head = ctx.commit(payload.get("after") or sha, N_("the pushed commit"))
         repository = payload.get("repository") or {}
         branch = str(payload.get("ref", "")).removeprefix("refs/heads/") or env.get("GITHUB_REF_NAME")
         return _push_plan(ctx, event, payload.get("before"), head, repository.get("default_branch"), branch)
     if event in ("delete", "create"):
-        return ScanPlan(ctx.host, event, SKIP, None, None, f"{event} event: no new commits")
+        return ScanPlan(ctx.host, event, SKIP, None, None, NO_NEW_COMMITS.format(event=event))
     # schedule, workflow_dispatch, repository_dispatch and anything unknown: scan everything.
-    head = ctx.commit(sha, "the workflow commit")
-    return _full_plan(ctx, event, head, "no commit range for this event")
+    head = ctx.commit(sha, N_("the workflow commit"))
+    return _full_plan(ctx, event, head, NO_RANGE_FOR_EVENT)
 
 
 GITLAB_FULL_SOURCES = {"schedule", "web", "api", "trigger", "pipeline", "parent_pipeline", "chat"}
@@ -316,43 +356,43 @@ def gitlab_plan(ctx: _Context, env: Mapping[str, str]) -> ScanPlan:
         if env.get("CI_MERGE_REQUEST_EVENT_TYPE") in ("merged_result", "merge_train"):
             # CI_COMMIT_SHA is then a synthetic merge commit; the source branch tip is the head.
             head_sha = env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or sha
-        head = ctx.commit(head_sha, "the merge request head")
+        head = ctx.commit(head_sha, N_("the merge request head"))
         base_sha = env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA")
         if not base_sha:
             target = env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
             return _new_branch_plan(ctx, source, head, target, env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"),
-                                    "merge request without a diff base")
-        base = ctx.commit(base_sha, "the merge request diff base")
-        return _range_plan(ctx, source, base, head, f"merge request !{env.get('CI_MERGE_REQUEST_IID', '?')}")
+                                    MERGE_REQUEST_WITHOUT_BASE)
+        base = ctx.commit(base_sha, N_("the merge request diff base"))
+        return _range_plan(ctx, source, base, head, MERGE_REQUEST.format(number=env.get("CI_MERGE_REQUEST_IID", "?")))
     if env.get("CI_COMMIT_TAG"):
-        return ScanPlan(ctx.host, source, SKIP, None, None, "tag pipeline: commits scanned on their branch")
+        return ScanPlan(ctx.host, source, SKIP, None, None, TAG_PIPELINE)
     if source in ("push", "") and env.get("CI_COMMIT_BRANCH"):
-        head = ctx.commit(sha, "the pipeline commit")
+        head = ctx.commit(sha, N_("the pipeline commit"))
         return _push_plan(ctx, source or "push", env.get("CI_COMMIT_BEFORE_SHA"), head,
                           env.get("CI_DEFAULT_BRANCH"), env.get("CI_COMMIT_BRANCH"))
     if source == "external_pull_request_event":
-        head = ctx.commit(env.get("CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_SHA") or sha, "the PR head")
-        base = ctx.commit(env.get("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA") or "", "the PR base")
-        return _range_plan(ctx, source, base, head, "external pull request")
-    head = ctx.commit(sha, "the pipeline commit")
-    return _full_plan(ctx, source, head, "no commit range for this pipeline source")
+        head = ctx.commit(env.get("CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_SHA") or sha, N_("the PR head"))
+        base = ctx.commit(env.get("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA") or "", N_("the PR base"))
+        return _range_plan(ctx, source, base, head, EXTERNAL_PULL_REQUEST)
+    head = ctx.commit(sha, N_("the pipeline commit"))
+    return _full_plan(ctx, source, head, NO_RANGE_FOR_SOURCE)
 
 
 def explicit_plan(ctx: _Context, event: str, base: str, head: str) -> ScanPlan:
     """`--base`/`--head` given by the user (action inputs): they win over the event."""
-    head_sha = ctx.commit(head, "the head commit")
+    head_sha = ctx.commit(head, N_("the head commit"))
     base_sha = ctx.git.resolve(base) or ctx.git.resolve(f"refs/remotes/origin/{base}")
     if base_sha is None and ctx.try_fetch(f"+refs/heads/{base}:refs/remotes/origin/{base}"):
         base_sha = ctx.git.resolve(f"refs/remotes/origin/{base}")
     if base_sha is None:
-        base_sha = ctx.commit(base, "the base commit")
+        base_sha = ctx.commit(base, N_("the base commit"))
     if not ctx.git.is_ancestor(base_sha, head_sha):
         # A branch name as base (`base: main`): scan what head adds to it.
         merge = ctx.git.merge_base(base_sha, head_sha)
         if merge is None:
-            return _full_plan(ctx, event, head_sha, f"{base} shares no history with {head}")
+            return _full_plan(ctx, event, head_sha, NO_SHARED_HISTORY.format(base=base, head=head))
         base_sha = merge
-    return _range_plan(ctx, event, base_sha, head_sha, "base given on the command line")
+    return _range_plan(ctx, event, base_sha, head_sha, BASE_FROM_COMMAND_LINE)
 
 
 # --------------------------------------------------------------------------- completeness
@@ -363,12 +403,13 @@ def _incomplete_reason(ctx: _Context, plan: ScanPlan) -> str | None:
     if plan.mode not in (DIFF, HISTORY) or not ctx.git.is_shallow():
         return None
     if plan.mode == HISTORY:
-        return f"a full history scan of {_short(plan.head)} needs every commit, but the clone is shallow"
+        return _("a full history scan of {head} needs every commit, but the clone is shallow").format(
+            head=_short(plan.head))
     boundary = ctx.git.shallow_boundary()
     cut = [sha for sha in ctx.git.rev_list(f"{plan.base}..{plan.head}") if sha in boundary]
     if cut:
-        return (f"the range {_short(plan.base)}..{_short(plan.head)} goes past the shallow clone's depth "
-                f"(commit {_short(cut[0])} has no parents here)")
+        return _("the range {range} goes past the shallow clone's depth (commit {commit} has no parents here)").format(
+            range=f"{_short(plan.base)}..{_short(plan.head)}", commit=_short(cut[0]))
     return None
 
 
@@ -402,10 +443,10 @@ def _plan_once(ctx: _Context, env: Mapping[str, str], base: str | None, head: st
                scan_mode: str) -> ScanPlan:
     event = env.get("GITHUB_EVENT_NAME", "") if ctx.host == GITHUB else env.get("CI_PIPELINE_SOURCE", "")
     if scan_mode == TREE:
-        return ScanPlan(ctx.host, event, TREE, None, None, "scan mode tree")
+        return ScanPlan(ctx.host, event, TREE, None, None, SCAN_MODE_TREE)
     if scan_mode == HISTORY:
         target = head or _default_head(ctx.host, env)
-        return _full_plan(ctx, event, ctx.commit(target, "the head commit"), "scan mode history")
+        return _full_plan(ctx, event, ctx.commit(target, N_("the head commit")), SCAN_MODE_HISTORY)
     if base:
         return explicit_plan(ctx, event, base, head or _default_head(ctx.host, env))
     if ctx.host == GITHUB:
@@ -413,9 +454,9 @@ def _plan_once(ctx: _Context, env: Mapping[str, str], base: str | None, head: st
     elif ctx.host == GITLAB:
         plan = gitlab_plan(ctx, env)
     else:
-        plan = _full_plan(ctx, event, ctx.commit(head or "HEAD", "the head commit"), "no CI detected")
+        plan = _full_plan(ctx, event, ctx.commit(head or "HEAD", N_("the head commit")), NO_CI_DETECTED)
     if head and plan.mode == DIFF:
-        plan = _range_plan(ctx, event, str(plan.base), ctx.commit(head, "the head commit"), plan.reason)
+        plan = _range_plan(ctx, event, str(plan.base), ctx.commit(head, N_("the head commit")), plan.reason)
     return plan
 
 
@@ -471,7 +512,7 @@ def run_plan(plan: ScanPlan, config: Any, path_filters: Sequence[str], repo: Pat
         result = pipeline.scan_paths([repo], config)
     else:
         result = pipeline.ScanResult(rules=[])
-    result.target = plan.range_text or result.target or "nothing to scan"
+    result.target = plan.range_text or result.target or "nothing to scan"  # a machine field (JSON `scan.target`)
     result.extra["scanned_range"] = plan.range_text
     result.extra["scan_reason"] = plan.reason
     return result
@@ -550,7 +591,9 @@ def publish_outcome(host: str, env: Mapping[str, str], outcome: Outcome, dotenv_
 def error_summary(message: str) -> str:
     """Job summary for a run that could not scan: it must not look like a clean result."""
     quoted = "\n".join(f"> {line}" if line else ">" for line in message.splitlines())
-    return f"## Sondier: scan failed\n\nThe scan did not run to the end; nothing was checked.\n\n{quoted}\n"
+    heading = _("Sondier: scan failed")
+    body = _("The scan did not run to the end; nothing was checked.")
+    return f"## {heading}\n\n{body}\n\n{quoted}\n"
 
 
 def default_paths(host: str, env: Mapping[str, str]) -> dict[str, Path | None]:
@@ -655,7 +698,7 @@ def execute(opts: CiOptions, scan_opts: dict[str, Any], env: Mapping[str, str],
         config = build_config(repo, **scan_opts)
         plan = plan_scan(repo, host, env, base=opts.base, head=opts.head, scan_mode=opts.scan_mode,
                          fetch=opts.fetch)
-        echo(f"sondier: {plan.describe()}")
+        echo(_("sondier: {plan}").format(plan=plan.describe()))
         result = run_plan(plan, config, opts.path_filters, repo)
         grade = _grade(result, plan, repo)
         # One SARIF category per scan mode: a scheduled full scan and the diff scans of pushes

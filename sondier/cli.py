@@ -235,7 +235,7 @@ def rules_show(rule_id: str, extra_rules: tuple[Path, ...]) -> None:
                    err=True)
         sys.exit(EXIT_USAGE)
     name, description, remediation = rule.localized(active_language())
-    click.echo(f"{rule.id}: {name}")
+    click.echo(_("{rule}: {name}").format(rule=rule.id, name=name))
     click.echo(_("  category: {value}").format(value=rule.category))
     click.echo(_("  severity: {value}").format(value=rule.severity))
     click.echo(_("  file: {value}").format(value=rule.source))
@@ -310,18 +310,19 @@ def ci(host: str, repo: Path, base: str | None, head: str | None, scan_mode: str
     sys.exit(ci_module.execute(options, opts, os.environ, lambda line: click.echo(line, err=True)))
 
 
-@main.command("grade")
-@click.option("--explain", is_flag=True, help="Print the grading method (letters, bands, modifiers) and its version.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), help="Language (default: SONDIER_LANG, the locale, English).")
-def grade_command(explain: bool, lang: str | None) -> None:
-    """The privacy grade's method. A repository's grade comes with any scan:
-    `sondier scan --report grade=-` (or --format grade; also in every JSON report's summary)."""
+@main.command("grade", help=N_(
+    "The privacy grade's method. A repository's grade comes with any scan: `sondier scan --report grade=-` "
+    "(or --format grade; also in every JSON report's summary)."))
+@click.option("--explain", is_flag=True,
+              help=N_("Print the grading method (letters, bands, modifiers) and its version."))
+@lang_option
+def grade_command(explain: bool) -> None:
     from sondier.grade import explain as explain_method
-    from sondier.i18n import gettext_for, resolve_language
+    from sondier.i18n import gettext_for
 
     if not explain:
-        raise click.UsageError("use `sondier grade --explain`, or `sondier scan --format grade` for a grade")
-    click.echo(explain_method(gettext_for(resolve_language(lang))), nl=False)
+        raise click.UsageError(_("use `sondier grade --explain`, or `sondier scan --format grade` for a grade"))
+    click.echo(explain_method(gettext_for(active_language())), nl=False)
 
 
 # Baseline and ignore-file commands live in their own module (owned by the suppression work).

@@ -11,7 +11,10 @@ from typing import Any
 
 import click
 
+from sondier.cli_options import fail
 from sondier.errors import EXIT_SCAN_ERROR, SondierError
+from sondier.i18n import N_, _, active_language, explicit_language, ngettext, resolve_language
+from sondier.i18n_click import lang_value_option
 
 RESULTS_DIR = "repos"
 AGGREGATE_FILE = "fleet.json"
@@ -21,42 +24,49 @@ KILL_ONCE_ENV = "SONDIER_FLEET_TEST_KILL_ONCE"  # test hook, "MARKER|NAME" (see 
 
 def _threshold(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if not 0 < value <= 1:
-        raise click.BadParameter("must be in (0, 1], e.g. 0.99")
+        raise click.BadParameter(_("must be more than 0 and at most 1, e.g. 0.99"))
     return value
 
 
-@click.command("fleet")
+def dashboard_language(explicit: str | None) -> str:
+    """The dashboard is for people in the administration: French unless --lang (on `fleet` or on
+    `sondier`) or SONDIER_LANG say otherwise; the locale is not consulted (servers are English)."""
+    env = {"SONDIER_LANG": os.environ.get("SONDIER_LANG", ""), "LANG": "fr"}
+    return resolve_language(explicit or explicit_language(), env=env)
+
+
+@click.command("fleet", help=N_(
+    "Grade every repository of LIST (a text file: one path or clone URL a line, an optional organisation after "
+    "it, # comments; or a YAML list of {repo|path|url, organisation, ministry}).\n\n"
+    "Writes one result file per repository (grade, counts, commit, method; never a value) in DIR/repos/, then "
+    "DIR/fleet.json and the dashboard DIR/index.html. A second run skips the repositories already graded at the "
+    "same commit by the same method: an interrupted run is finished by running it again. URLs are cloned with "
+    "`git clone`, the only network use."))
 @click.argument("repo_list", metavar="LIST", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--output", "-o", "output", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the result files, fleet.json and the dashboard (index.html).")
-@click.option("--history", is_flag=True, help="Audit every repository's full history (clones are full).")
+              help=N_("Folder for the result files, fleet.json and the dashboard (index.html)."))
+@click.option("--history", is_flag=True, help=N_("Audit every repository's full history (clones are full)."))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Local workers, one repository each (default: all cores).")
+              help=N_("Local workers, one repository each (default: all cores)."))
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="tcp://HOST:8786",
-              help="Run on this Dask cluster instead of an embedded one (env: DASK_SCHEDULER_ADDRESS).")
+              help=N_("Run on this Dask cluster instead of an embedded one (env: DASK_SCHEDULER_ADDRESS)."))
 @click.option("--engine", type=click.Choice(["auto", "dask", "processes"]), default="auto", show_default=True,
-              help="auto: Dask when installed (sondier[fleet]), else a local process pool.")
+              help=N_("auto: Dask when installed (sondier[fleet]), else a local process pool."))
 @click.option("--cache", type=click.Path(path_type=Path, file_okay=False),
-              help="Keep clones of URLs here (default: temporary folders, removed).")
+              help=N_("Keep clones of URLs here (default: temporary folders, removed)."))
 @click.option("--threshold", type=float, default=0.99, show_default=True, callback=_threshold,
-              help="Write the aggregate once this share of the list has a result.")
+              help=N_("Write the aggregate once this share of the list has a result."))
 @click.option("--repo-config/--no-repo-config", default=True, show_default=True,
-              help="Honour each repository's own .sondier.yml (its reviewed allowlist and exclusions).")
+              help=N_("Honour each repository's own .sondier.yml (its reviewed allowlist and exclusions)."))
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Repositories per task (default: 1, or 10 on lists longer than 50).")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the dashboard.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-repository lines.")
+              help=N_("Repositories per task (default: 1, or 10 on lists longer than 50)."))
+@lang_value_option(N_("Language of the messages and of the dashboard (default: SONDIER_LANG; else messages follow "
+                      "the locale and the dashboard is in French). Result files and fleet.json are the same in "
+                      "every language."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("No progress bar or per-repository lines."))
 def fleet(repo_list: Path, output: Path, history: bool, jobs: int | None, scheduler: str | None, engine: str,
-          cache: Path | None, threshold: float, repo_config: bool, batch_size: int | None, lang: str,
+          cache: Path | None, threshold: float, repo_config: bool, batch_size: int | None, lang: str | None,
           quiet: bool) -> None:
-    """Grade every repository of LIST (a text file: one path or clone URL a line, an optional
-    organisation after it, # comments; or a YAML list of {repo|path|url, organisation, ministry}).
-
-    Writes one result file per repository (grade, counts, commit, method; never a value) in
-    DIR/repos/, then DIR/fleet.json and the dashboard DIR/index.html. A second run skips the
-    repositories already graded at the same commit by the same method: an interrupted run is
-    finished by running it again. URLs are cloned with `git clone`, the only network use."""
     from sondier.fleet import repolist
     from sondier.fleet.task import TaskOptions
 
@@ -67,19 +77,25 @@ def fleet(repo_list: Path, output: Path, history: bool, jobs: int | None, schedu
                               cache=str(cache.resolve()) if cache else None, repo_config=repo_config,
                               kill_once=os.environ.get(KILL_ONCE_ENV) or None)
         report = _run(specs, options, engine, jobs or os.cpu_count() or 1, scheduler, batch_size, quiet)
-        status = _aggregate(specs, options, output, threshold, lang, quiet)
+        status = _aggregate(specs, options, output, threshold, dashboard_language(lang), quiet)
     except SondierError as error:
-        click.echo(f"sondier: error: {error}", err=True)
-        sys.exit(error.exit_code)
+        fail(error)
     except KeyboardInterrupt:
-        click.echo("sondier: interrupted; the repositories already graded keep their result files: run the same "
-                   "command again to finish", err=True)
+        click.echo(_("sondier: interrupted; the repositories already graded keep their result files: run the same "
+                     "command again to finish"), err=True)
         sys.exit(130)
     if not quiet:
-        click.echo(f"sondier fleet: {report.count('scanned')} scanned, {report.count('skipped')} up to date, "
-                   f"{report.count('failed')} could not be scanned (?), {report.retried} task(s) retried, "
-                   f"{report.duration:.1f}s", err=True)
+        click.echo(_("sondier fleet: {scanned} scanned, {skipped} up to date, {failed} could not be scanned (?), "
+                     "{retried} task(s) retried, {seconds}s").format(
+                         scanned=report.count("scanned"), skipped=report.count("skipped"),
+                         failed=report.count("failed"), retried=report.retried,
+                         seconds=_decimal(f"{report.duration:.1f}")), err=True)
     sys.exit(status)
+
+
+def _decimal(number: str) -> str:
+    """`12.5` as the reader writes it (`12,5` in French)."""
+    return number.replace(".", ",") if active_language() == "fr" else number
 
 
 def _run(specs: list[Any], options: Any, engine_name: str, jobs: int, scheduler: str | None,
@@ -92,7 +108,9 @@ def _run(specs: list[Any], options: Any, engine_name: str, jobs: int, scheduler:
     interrupted = False
     try:
         if not quiet:
-            click.echo(f"sondier fleet: {len(specs)} repositories on {engine.describe()}", err=True)
+            click.echo(ngettext("sondier fleet: {count} repository on {engine}",
+                                "sondier fleet: {count} repositories on {engine}", len(specs)).format(
+                                    count=len(specs), engine=engine.describe()), err=True)
         with _Progress(len(specs), quiet) as progress:
             return runner.run(specs, options, engine, progress.advance, batch_size)
     except BaseException:
@@ -113,7 +131,7 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("[bold]fleet"), BarColumn(), MofNCompleteColumn(),
+            self.bar = Progress(TextColumn("[bold]" + _("fleet")), BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), TextColumn("{task.description}"),
                                 console=Console(stderr=True), transient=False)
             self.task = self.bar.add_task("", total=total)
@@ -128,30 +146,44 @@ class _Progress:
             self.bar.__exit__(*exc)
 
     def advance(self, outcome: Any) -> None:
+        """One line per repository: `[i/N] name: letter (status)`, the status a machine word (scanned,
+        skipped, failed) that logs are searched for; then, for a repository that could not be scanned,
+        why, in the reader's language (the result file keeps the English)."""
+        from sondier.fleet.messages import localized
+
         self.done += 1
         self.letters[outcome.letter] += 1
+        why = _("  {name}: {error}").format(name=outcome.name, error=localized(outcome.error)) \
+            if outcome.status == "failed" and outcome.error else None
         if self.bar is not None:
             tally = " ".join(f"{k}:{v}" for k, v in sorted(self.letters.items()))
             self.bar.update(self.task, advance=1, description=f"{outcome.name} {outcome.letter}  [{tally}]")
+            if why:
+                self.bar.console.print(why, markup=False, highlight=False)
         elif not self.quiet:
             click.echo(f"[{self.done}/{self.total}] {outcome.name}: {outcome.letter} ({outcome.status})", err=True)
+            if why:
+                click.echo(why, err=True)
 
 
 def _aggregate(specs: list[Any], options: Any, output: Path, threshold: float, lang: str, quiet: bool) -> int:
     from sondier.fleet import aggregate, dashboard
+    from sondier.fleet.dashboard import percent
     from sondier.fleet.task import method, write_json
 
     fleet_data = aggregate.build(specs, Path(options.results), threshold, method(options), RESULTS_DIR)
     done = fleet_data["completeness"]
     if not done["reached"]:
-        click.echo(f"sondier fleet: {done['with_result']} of {done['repositories']} repositories have a result "
-                   f"({done['ratio']:.0%}), below the threshold of {threshold:.0%}: no aggregate written; run the "
-                   "same command again to finish", err=True)
+        click.echo(_("sondier fleet: {done} of {total} repositories have a result ({ratio}), below the threshold of "
+                     "{threshold}: no aggregate written; run the same command again to finish").format(
+                         done=done["with_result"], total=done["repositories"],
+                         ratio=percent(done["ratio"], active_language()),
+                         threshold=percent(threshold, active_language())), err=True)
         return EXIT_SCAN_ERROR
     write_json(output / AGGREGATE_FILE, fleet_data)
     dashboard.write(fleet_data, output / DASHBOARD_FILE, lang)
     if not quiet:
         shares = " ".join(f"{k}:{v}" for k, v in fleet_data["distribution"].items() if v)
-        click.echo(f"sondier fleet: {shares}; wrote {output / AGGREGATE_FILE} and {output / DASHBOARD_FILE}",
-                   err=True)
+        click.echo(_("sondier fleet: {grades}; wrote {aggregate} and {dashboard}").format(
+            grades=shares, aggregate=output / AGGREGATE_FILE, dashboard=output / DASHBOARD_FILE), err=True)
     return 0

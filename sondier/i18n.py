@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,6 +88,18 @@ def activate(language: str) -> None:
 
 def active_language() -> str:
     return _active_language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """``language`` for the messages built inside the block, the previous one after it: the fleet's
+    tasks record their texts in English whatever language the worker process was left in."""
+    previous = _active_language
+    activate(language)
+    try:
+        yield
+    finally:
+        activate(previous)
 
 
 def _(message: str) -> str:

@@ -92,9 +92,9 @@ def install_language(root: click.Command, argv: list[str], env: Mapping[str, str
     return language
 
 
-def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None and (_META_KEY in ctx.meta or _installed["from_argv"]):
-        return  # `sondier --lang fr scan`, or `scan --help --lang fr`: the choice already made stands
+        return None  # `sondier --lang fr scan`, or `scan --help --lang fr`: the choice already made stands
     if value is not None:
         i18n.choose_explicitly(value)
     language = i18n.resolve_language(value)
@@ -102,6 +102,7 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
     i18n.activate(language)
     _route_click_texts()
     translate_help(ctx.find_root().command)
+    return value
 
 
 def lang_option(func: F) -> F:
@@ -110,3 +111,10 @@ def lang_option(func: F) -> F:
         callback=_choose_language,
         help=N_("Language of messages and reports (default: SONDIER_LANG, else the locale, else en); "
                 "machine formats (JSON, SARIF, GitLab) stay the same."))(func)
+
+
+def lang_value_option(help_text: str) -> Callable[[F], F]:
+    """`--lang` for a command that also reads the choice (`lang`, None when not given): the fleet
+    dashboard, French unless told otherwise. ``help_text`` is marked with `N_()` by the caller."""
+    return click.option("--lang", type=click.Choice(list(i18n.LANGUAGES)), is_eager=True, default=None,
+                        callback=_choose_language, help=help_text)

@@ -11,12 +11,14 @@ ids, column names, counts or context words, never a found value (reports print n
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterable
+from functools import cached_property
 
-from sondier.i18n import N_, _, active_language
+from sondier.i18n import DEFAULT_LANGUAGE, N_, active_language, gettext_for
 
 # Templates: the producers format these very constants, so the English text and the template
-# cannot drift apart (verdict.py's are copied here, and tests/test_i18n.py checks them).
+# cannot drift apart. A fixed reason needs no entry here: it is marked with `N_()` where it is
+# written (verdict.py, detection.py...) and `localized` looks it up in the catalog as it comes.
 CONTEXT_WORD = N_("context word '{word}'")
 DECODED_FROM = N_("decoded from {kind}")
 COLUMNS = N_("columns: {columns}")
@@ -33,108 +35,78 @@ STALE_BASELINE_ENTRY = N_("{path}: {count} baseline entry matches nothing any mo
                           "`sondier baseline update`)")
 STALE_BASELINE_ENTRIES = N_("{path}: {count} baseline entries match nothing any more (prune with "
                             "`sondier baseline update`)")
-_VERDICT_TEMPLATES = (
-    N_("authorship file ({pattern})"),
-    N_("in the record of an organisation or a place ({name})"),
-    N_("in a record holding a person's data ({holder})"),
-)
+# The verdict stage's (sondier/verdict.py).
+AUTHORSHIP_FILE = N_("authorship file ({pattern})")
+ORGANISATION_RECORD = N_("in the record of an organisation or a place ({name})")
+PERSON_RECORD = N_("in a record holding a person's data ({holder})")
 TEMPLATES = (CONTEXT_WORD, DECODED_FROM, COLUMNS, ROWS, SENSITIVE_DATA, RECORD_WITH, IN_A_TEST_FILE, EXPORT_REASON,
              EXPORT_REASON_WITH_COLUMNS, REPEATED_IN_FILE, REPEATED_IN_FILES, JWT_SIGNED, STALE_BASELINE_ENTRY,
-             STALE_BASELINE_ENTRIES, *_VERDICT_TEMPLATES)
+             STALE_BASELINE_ENTRIES, AUTHORSHIP_FILE, ORGANISATION_RECORD, PERSON_RECORD)
 
-# The fixed verdict reasons of sondier/verdict.py, which keeps its texts plain: marked here for
-# the catalog (tests/test_i18n.py fails when verdict.py gains a reason this list lacks).
-VERDICT_REASONS = (
-    N_("test data"),
-    N_('example, placeholder or validation input on the line'),
-    N_('published on a legal notice page (mentions légales)'),
-    N_('the same number in several spellings in one file (a formatting test)'),
-    N_('numbers counted up one by one (numbered fixtures)'),
-    N_('the same name at several mail domains in one file (an address test)'),
-    N_('template file (its name says it is an example)'),
-    N_('identifies a legal person (business register number)'),
-    N_("the key names an organisation's contact (company, structure...)"),
-    N_('authorship line (author, copyright, translator...)'),
-    N_('a person credited by name in a code comment'),
-    N_('a byline (by Name <address>)'),
-    N_('role mailbox'),
-    N_('a mailing list or its robot (lists., -request, owner-)'),
-    N_('generic words only in the local part'),
-    N_('institutional domain'),
-    N_('authorship line above an address standing alone'),
-    N_('reserved or disposable mail domain'),
-    N_('test word in the mail domain'),
-    N_('fictional name in the mail domain'),
-    N_('made-up mail domain (one letter, or a top-level name such as com.com)'),
-    N_('local part repeats the mail domain'),
-    N_('test word in the local part'),
-    N_('fictional name in the local part'),
-    N_('one repeated letter as local part'),
-    N_('a generic word as local part'),
-    N_('numbered generic account'),
-    N_('a placeholder title opens the local part (monsieur, madame...)'),
-    N_("a fictional or famous person's name"),
-    N_('a common word as surname (jean.voiture@)'),
-    N_("a mailbox provider's name as a sub-domain (gmail.dechetterie.com)"),
-    N_("a first name at a surname's domain (prenom@nom.fr)"),
-    N_("a mailbox provider's look-alike (gmail-dechetterie.com, autremail.fr)"),
-    N_('a common word as mail domain'),
-    N_('a made-up company domain (a word and `co`, as in transportco)'),
-    N_('a given name as mail domain'),
-    N_("a bare given name at a mailbox provider (a fixture's shape)"),
-    N_('patterned number'),
-    N_('number published as a tel: link'),
-    N_('service number given in prose'),
-    N_('mail domain made from a name on the line'),
-    N_("an organisation's domain (role mailboxes under it in the scanned tree)"),
-    N_("beside a made-up address (a fixture person's record)"),
-    N_('business identifiers asked for as personal data'),
-    N_('in a list of authors or contributors (package or schema metadata)'),
-)
-
-# Parameters that are numbers (`10,000`), or a reason themselves (translated in turn).
-_NUMBERS = frozenset({"count", "rows", "records", "files"})
-_NESTED = frozenset({"reason"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-@cache
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each template as a regex, the most specific (longest literal text) first."""
-    compiled = []
-    for template in TEMPLATES:
-        parts, last = [], 0
-        for match in _PLACEHOLDER.finditer(template):
-            parts.append(re.escape(template[last:match.start()]))
-            name = match.group(1)
-            parts.append(rf"(?P<{name}>[\d,]+)" if name in _NUMBERS else rf"(?P<{name}>.+?)")
-            last = match.end()
-        parts.append(re.escape(template[last:]))
-        compiled.append((template, re.compile("".join(parts), re.DOTALL)))
-    literal = lambda item: len(_PLACEHOLDER.sub("", item[0]))  # noqa: E731
-    return tuple(sorted(compiled, key=literal, reverse=True))
+class RecordedTexts:
+    """English texts recorded as they were written (in machine outputs: JSON reports, the fleet's
+    result files), read back in the reader's language: a fixed text is a catalog msgid; a text
+    built from one of `templates` is matched back to its template and parameters, the template
+    translated and filled again. `numbers` name the parameters that are counts (`10,000`, written
+    the French way in French), `nested` those that are such a text themselves (translated in turn).
+    A text matching nothing stays as it is, never dropped."""
+
+    def __init__(self, templates: Iterable[str], numbers: Iterable[str] = (), nested: Iterable[str] = ()) -> None:
+        self.templates = tuple(templates)
+        self.numbers = frozenset(numbers)
+        self.nested = frozenset(nested)
+
+    @cached_property
+    def patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """Each template as a regex, the most specific (longest literal text) first."""
+        compiled = []
+        for template in self.templates:
+            parts, last = [], 0
+            for match in _PLACEHOLDER.finditer(template):
+                parts.append(re.escape(template[last:match.start()]))
+                name = match.group(1)
+                parts.append(rf"(?P<{name}>-?[\d,]+)" if name in self.numbers else rf"(?P<{name}>.+?)")
+                last = match.end()
+            parts.append(re.escape(template[last:]))
+            compiled.append((template, re.compile("".join(parts), re.DOTALL)))
+        literal = lambda item: len(_PLACEHOLDER.sub("", item[0]))  # noqa: E731
+        return tuple(sorted(compiled, key=literal, reverse=True))
+
+    def localized(self, text: str, language: str | None = None) -> str:
+        """`text` (English, as recorded) in `language` (default: the active language)."""
+        language = language or active_language()
+        if language == DEFAULT_LANGUAGE or not text:
+            return text
+        translate = gettext_for(language)
+        translated = translate(text)
+        if translated != text:
+            return translated
+        for template, pattern in self.patterns:
+            match = pattern.fullmatch(text)
+            if match is None:
+                continue
+            values = {name: _number(value, language) if name in self.numbers else
+                      self.localized(value, language) if name in self.nested else value
+                      for name, value in match.groupdict().items()}
+            return translate(template).format(**values)
+        return text
 
 
-def _number(text: str) -> str:
+def _number(text: str, language: str) -> str:
     """`10,000` as French writes it (a narrow no-break space between thousands)."""
-    return text.replace(",", "\u202f") if active_language() == "fr" else text
+    return text.replace(",", "\u202f") if language == "fr" else text
+
+
+# Parameters that are numbers, or a reason themselves (`{reason} in a test file`).
+REASONS = RecordedTexts(TEMPLATES, numbers=("count", "rows", "records", "files"), nested=("reason",))
 
 
 def localized(reason: str) -> str:
     """`reason` (English, as found) in the active language; unknown texts stay as they are."""
-    if active_language() == "en" or not reason:
-        return reason
-    translated = _(reason)
-    if translated != reason:
-        return translated
-    for template, pattern in _patterns():
-        match = pattern.fullmatch(reason)
-        if match is None:
-            continue
-        values = {name: _number(value) if name in _NUMBERS else localized(value) if name in _NESTED else value
-                  for name, value in match.groupdict().items()}
-        return _(template).format(**values)
-    return reason
+    return REASONS.localized(reason)
 
 
 def localized_all(reasons: list[str]) -> list[str]:

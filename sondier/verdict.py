@@ -26,12 +26,17 @@ from typing import Any
 
 from sondier.errors import ConfigError
 from sondier.findings import BUSINESS, CONTRIBUTOR, PERSONAL, PUBLIC_CONTACT, TEST_DATA, Finding
+from sondier.i18n import N_, _
+from sondier.reasons import AUTHORSHIP_FILE, ORGANISATION_RECORD, PERSON_RECORD
 from sondier.rules import fold
 
 LISTS_DIR = Path(__file__).parent / "verdicts"
 BUSINESS_RULES = frozenset({"fr-siren", "fr-siret", "fr-tva", "fr-finess"})  # FINESS: an establishment
 # Rules whose values identify a person: one of them in a record makes its SIRET a person's.
 _PERSON_RULES = frozenset({"email", "fr-phone", "fr-nir", "iban", "payment-card", "fr-nif", "fr-passport", "mrz"})
+# Reasons are English catalog msgids, marked with `N_()` where they are written (or templates of
+# sondier/reasons.py): reports translate them when they print them (sondier.reasons.localized).
+ROLE_MAILBOX = N_("role mailbox")
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def _read(name: str) -> dict[str, Any]:
     path = LISTS_DIR / name
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not data.get("source"):
-        raise ConfigError(f"{path}: a verdict list needs a `source:` note and its values")
+        raise ConfigError(_("{path}: a verdict list needs a `source:` note and its values").format(path=path))
     return data
 
 
@@ -175,21 +180,21 @@ class Judge:
         if verdict == PERSONAL and finding.rule_id == "fr-phone":
             verdict, reasons = _organisation_phone(finding.path, before) or (verdict, reasons)
         if verdict == PERSONAL and finding.rule_id == "email" and _in_a_list_of_authors(before):
-            verdict, reasons = CONTRIBUTOR, ["in a list of authors or contributors (package or schema metadata)"]
+            verdict, reasons = CONTRIBUTOR, [N_("in a list of authors or contributors (package or schema metadata)")]
         finding.verdict = verdict
         finding.verdict_reasons = reasons
 
     def _verdict(self, finding: Finding, line: str, at: int, credited: bool = False) -> tuple[str, list[str]]:
         if finding.test_data:
-            return TEST_DATA, list(finding.verdict_reasons) or ["test data"]
+            return TEST_DATA, list(finding.verdict_reasons) or [N_("test data")]
         if _TEMPLATE_FILE.search(finding.path.rsplit("/", 1)[-1]):
-            return TEST_DATA, ["template file (its name says it is an example)"]
+            return TEST_DATA, [N_("template file (its name says it is an example)")]
         if finding.rule_id in BUSINESS_RULES:
-            return BUSINESS, ["identifies a legal person (business register number)"]
+            return BUSINESS, [N_("identifies a legal person (business register number)")]
         file_name = finding.path.rsplit("/", 1)[-1]
         pattern = next((p for p in self.lists.contributor_files if fnmatch.fnmatchcase(file_name, p)), None)
         if pattern is not None:
-            return CONTRIBUTOR, [f"authorship file ({pattern})"]
+            return CONTRIBUTOR, [AUTHORSHIP_FILE.format(pattern=pattern)]
         if finding.rule_id == "email":
             verdict, reasons = self._email(finding.value, line, credited)
         elif finding.rule_id == "fr-phone":
@@ -197,7 +202,7 @@ class Judge:
         else:
             return PERSONAL, []
         if verdict == PERSONAL and _names_an_organisation(finding.column_name or _key_before(line, at + 1)):
-            return PUBLIC_CONTACT, ["the key names an organisation's contact (company, structure...)"]
+            return PUBLIC_CONTACT, [N_("the key names an organisation's contact (company, structure...)")]
         return verdict, reasons
 
     def _email(self, value: str, line: str, credited: bool = False) -> tuple[str, list[str]]:
@@ -210,21 +215,21 @@ class Judge:
         if test_reason:
             return TEST_DATA, [test_reason]
         if _CONTRIBUTOR_LINE.search(folded):
-            return CONTRIBUTOR, ["authorship line (author, copyright, translator...)"]
+            return CONTRIBUTOR, [N_("authorship line (author, copyright, translator...)")]
         if _CREDIT_COMMENT.match(line) and _NAMED_ADDRESS.search(line):
-            return CONTRIBUTOR, ["a person credited by name in a code comment"]
+            return CONTRIBUTOR, [N_("a person credited by name in a code comment")]
         if _BYLINE.search(line):
-            return CONTRIBUTOR, ["a byline (by Name <address>)"]
+            return CONTRIBUTOR, [N_("a byline (by Name <address>)")]
         if self._is_role(local):
-            return PUBLIC_CONTACT, ["role mailbox"]
+            return PUBLIC_CONTACT, [ROLE_MAILBOX]
         if _is_mailing_list(local, domain):
-            return PUBLIC_CONTACT, ["a mailing list or its robot (lists., -request, owner-)"]
+            return PUBLIC_CONTACT, [N_("a mailing list or its robot (lists., -request, owner-)")]
         if self._generic_only(local):
-            return TEST_DATA, ["generic words only in the local part"]
+            return TEST_DATA, [N_("generic words only in the local part")]
         if _domain_matches(domain, self.lists.public_domains):
-            return PUBLIC_CONTACT, ["institutional domain"]
+            return PUBLIC_CONTACT, [N_("institutional domain")]
         if credited:
-            return CONTRIBUTOR, ["authorship line above an address standing alone"]
+            return CONTRIBUTOR, [N_("authorship line above an address standing alone")]
         made_up = self._made_up_person(local, domain, [t for t in _TOKENS.findall(local) if not t.isdigit()])
         if made_up:
             return TEST_DATA, [made_up]
@@ -247,30 +252,30 @@ class Judge:
     def _test_address(self, local: str, domain: str) -> str | None:
         lists = self.lists
         if _domain_matches(domain, lists.disposable_domains):
-            return "reserved or disposable mail domain"
+            return N_("reserved or disposable mail domain")
         labels = domain.split(".")[:-1]
         label_words = [w for label in labels for w in label.split("-")]
         if any(w in lists.test_words or _starts_with_word(w, lists.test_words) for w in label_words):
-            return "test word in the mail domain"
+            return N_("test word in the mail domain")
         if any(label in lists.fiction_words for label in labels):
-            return "fictional name in the mail domain"
+            return N_("fictional name in the mail domain")
         if len(labels[-1]) == 1 or labels[-1] in _TOP_LEVEL_WORDS:
-            return "made-up mail domain (one letter, or a top-level name such as com.com)"
+            return N_("made-up mail domain (one letter, or a top-level name such as com.com)")
         if local in domain.split("."):
-            return "local part repeats the mail domain"
+            return N_("local part repeats the mail domain")
         tokens = _TOKENS.findall(local)
         words = [t for t in tokens if not t.isdigit()]
         if any(w in lists.test_words for w in words) or local in lists.test_words:
-            return "test word in the local part"
+            return N_("test word in the local part")
         if any(w in lists.fiction_words for w in words):
-            return "fictional name in the local part"
+            return N_("fictional name in the local part")
         if len(tokens) == 1 and len(set(local)) == 1:
-            return "one repeated letter as local part"
+            return N_("one repeated letter as local part")
         if local in lists.generic_words and local not in lists.role_local_parts:
-            return "a generic word as local part"
+            return N_("a generic word as local part")
         numbered = len(words) < len(tokens)
         if words and numbered and words[0] in lists.generic_words:
-            return "numbered generic account"
+            return N_("numbered generic account")
         return None
 
     def _made_up_person(self, local: str, domain: str, words: list[str]) -> str | None:
@@ -278,13 +283,13 @@ class Judge:
         `jean@paul.com`, `jeanne@longo.fr`."""
         lists = self.lists
         if any(local.startswith(prefix) for prefix in lists.placeholder_prefixes):
-            return "a placeholder title opens the local part (monsieur, madame...)"
+            return N_("a placeholder title opens the local part (monsieur, madame...)")
         squeezed = "".join(words)
         if any((first in words and last in words) or squeezed == first + last
                for first, last in lists.fiction_names):
-            return "a fictional or famous person's name"
+            return N_("a fictional or famous person's name")
         if _word_as_surname(words):
-            return "a common word as surname (jean.voiture@)"
+            return N_("a common word as surname (jean.voiture@)")
         return self._made_up_domain(local, domain)
 
     def _made_up_domain(self, local: str, domain: str) -> str | None:
@@ -300,24 +305,24 @@ class Judge:
         if _domain_matches(domain, lists.public_domains):
             return None
         if any(part in _PROVIDER_LABELS for label in domain.split(".")[:-2] for part in label.split("-")):
-            return "a mailbox provider's name as a sub-domain (gmail.dechetterie.com)"
+            return N_("a mailbox provider's name as a sub-domain (gmail.dechetterie.com)")
         labels = domain.split(".")
         label = labels[0].rstrip("0123456789")  # `magasin1.fr`
         if len(labels) != 2 or label in lists.organisation_words:
             return None  # sub-domains are an organisation's; so are the listed word-named ones
         if local in given_names() and label in surnames():
-            return "a first name at a surname's domain (prenom@nom.fr)"
+            return N_("a first name at a surname's domain (prenom@nom.fr)")
         if labels[1] not in _FIXTURE_TLDS:
             return None  # city or brand TLDs (`jailbreak.paris`) are chosen, not typed in a hurry
         if any(part in _PROVIDER_LABELS for part in label.split("-")) or (
                 label.endswith("mail") and len(label) > 6):
-            return "a mailbox provider's look-alike (gmail-dechetterie.com, autremail.fr)"
+            return N_("a mailbox provider's look-alike (gmail-dechetterie.com, autremail.fr)")
         if label in common_words() or label in lists.generic_words:
-            return "a common word as mail domain"
+            return N_("a common word as mail domain")
         if label.endswith("co") and len(label) >= 6 and label[:-2] in common_words():
-            return "a made-up company domain (a word and `co`, as in transportco)"
+            return N_("a made-up company domain (a word and `co`, as in transportco)")
         if len(label) >= 3 and label in given_names():
-            return "a given name as mail domain"
+            return N_("a given name as mail domain")
         return None
 
     def _bare_name_at_provider(self, local: str) -> str | None:
@@ -326,7 +331,7 @@ class Judge:
         from sondier.people import given_names
 
         if local in given_names() and len(local) >= 3:
-            return "a bare given name at a mailbox provider (a fixture's shape)"
+            return N_("a bare given name at a mailbox provider (a fixture's shape)")
         return None
 
     def _generic_only(self, local: str) -> bool:
@@ -338,14 +343,14 @@ class Judge:
         digits = "".join(ch for ch in value if ch.isdigit())
         national = "0" + digits[-9:] if len(digits) >= 9 else digits
         if is_patterned_phone(national):
-            return TEST_DATA, ["patterned number"]
+            return TEST_DATA, [N_("patterned number")]
         if _EXAMPLE_LINE.search(fold(line)):
-            return TEST_DATA, ["example, placeholder or validation input on the line"]
+            return TEST_DATA, [N_("example, placeholder or validation input on the line")]
         if _TEL_LINK.search(line):
-            return PUBLIC_CONTACT, ["number published as a tel: link"]
+            return PUBLIC_CONTACT, [N_("number published as a tel: link")]
         folded = fold(line)
         if _is_prose(folded) and _SERVICE_WORDS.search(folded):
-            return PUBLIC_CONTACT, ["service number given in prose"]
+            return PUBLIC_CONTACT, [N_("service number given in prose")]
         return PERSONAL, []
 
 
@@ -366,14 +371,14 @@ _EXAMPLE_LINE = re.compile(
 
 def _example_line(folded_line: str, local: str, domain: str) -> str | None:
     if _EXAMPLE_LINE.search(folded_line):
-        return "example, placeholder or validation input on the line"
+        return N_("example, placeholder or validation input on the line")
     label = domain.split(".")[-2] if "." in domain else domain
     # `create(:user, last_name: "DUTRONC", email: "francis@dutronc.fr")`: a domain made of the
     # person's name is built for the fixture; nobody's mailbox is at their own surname's domain.
     if len(label) >= 4 and label != local.lower():
         without = folded_line.replace(f"{local.lower()}@{domain}", " ")
         if re.search(rf"(?<![\w.@-]){re.escape(label)}(?![\w.@-])", without):
-            return "mail domain made from a name on the line"
+            return N_("mail domain made from a name on the line")
     return None
 
 
@@ -405,14 +410,14 @@ def _organisation_phone(path: str, text_before: str) -> tuple[str, list[str]] | 
     place (`Lieu.create!(name: "Point-justice...", phone_number: ...)`, `company: {phone: ...}`):
     an organisation's published number."""
     if _LEGAL_NOTICE_FILE.search(path.rsplit("/", 1)[-1]):
-        return PUBLIC_CONTACT, ["published on a legal notice page (mentions légales)"]
+        return PUBLIC_CONTACT, [N_("published on a legal notice page (mentions légales)")]
     openers = list(_OPENER.finditer(text_before))
     if not openers:
         return None
     name = next(g for g in openers[-1].groups() if g)
     words = fold(_CAMEL.sub(" ", name).replace("_", " "))
     if _ORGANISATION_KEY.search(words) or _PLACE_WORDS.search(words):
-        return PUBLIC_CONTACT, [f"in the record of an organisation or a place ({name})"]
+        return PUBLIC_CONTACT, [ORGANISATION_RECORD.format(name=name)]
     return None
 
 
@@ -572,7 +577,7 @@ def _organisation_domains(findings: Sequence[Finding], lists: VerdictLists) -> N
     services' professional contacts, published with the organisation's code."""
     organisations: set[str] = set()
     for finding in findings:
-        if finding.rule_id == "email" and finding.verdict_reasons == ["role mailbox"]:
+        if finding.rule_id == "email" and finding.verdict_reasons == [ROLE_MAILBOX]:
             domain = finding.value.rpartition("@")[2].lower()
             if domain not in lists.mail_providers:
                 organisations.add(domain)
@@ -582,7 +587,7 @@ def _organisation_domains(findings: Sequence[Finding], lists: VerdictLists) -> N
         domain = finding.value.rpartition("@")[2].lower()
         if finding.rule_id == "email" and finding.verdict == PERSONAL and domain in organisations:
             finding.verdict = PUBLIC_CONTACT
-            finding.verdict_reasons = ["an organisation's domain (role mailboxes under it in the scanned tree)"]
+            finding.verdict_reasons = [N_("an organisation's domain (role mailboxes under it in the scanned tree)")]
 
 
 def _fixture_series(findings: Sequence[Finding], export_threshold: int) -> None:
@@ -605,10 +610,10 @@ def _fixture_series(findings: Sequence[Finding], export_threshold: int) -> None:
     candidates = [f for f in open_values
                   if export_threshold <= 0 or len(records[(f.path, f.rule_id)]) < export_threshold]
     phones = [f for f in candidates if f.rule_id == "fr-phone"]
-    _mark(_spelled_several_ways(phones), "the same number in several spellings in one file (a formatting test)")
-    _mark(_counted_up(phones), "numbers counted up one by one (numbered fixtures)")
+    _mark(_spelled_several_ways(phones), N_("the same number in several spellings in one file (a formatting test)"))
+    _mark(_counted_up(phones), N_("numbers counted up one by one (numbered fixtures)"))
     mails = [f for f in candidates if f.rule_id == "email"]
-    _mark(_one_name_many_domains(mails), "the same name at several mail domains in one file (an address test)")
+    _mark(_one_name_many_domains(mails), N_("the same name at several mail domains in one file (an address test)"))
 
 
 NEIGHBOUR_LINES = 3
@@ -631,7 +636,7 @@ def _beside_made_up_addresses(findings: Sequence[Finding]) -> None:
                 if _same_record(a, phone)]
         if near and all(a.verdict == TEST_DATA for a in near):
             phone.verdict = TEST_DATA
-            phone.verdict_reasons = ["beside a made-up address (a fixture person's record)"]
+            phone.verdict_reasons = [N_("beside a made-up address (a fixture person's record)")]
 
 
 def _same_record(one: Finding, other: Finding) -> bool:
@@ -700,12 +705,12 @@ def _business(findings: Sequence[Finding], lists: VerdictLists, asked_rules: Ite
             continue
         if lists.business_as_personal or finding.rule_id in asked:
             finding.verdict = PERSONAL
-            finding.verdict_reasons = ["business identifiers asked for as personal data"]
+            finding.verdict_reasons = [N_("business identifiers asked for as personal data")]
             continue
         holder = persons.get(_record_key(finding))
         if holder is not None:
             finding.verdict = PERSONAL
-            finding.verdict_reasons = [f"in a record holding a person's data ({holder})"]
+            finding.verdict_reasons = [PERSON_RECORD.format(holder=holder)]
 
 
 def split(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:

@@ -238,3 +238,63 @@ def test_sondier_disabled_skips(project: dict) -> None:
     done = runner.run("schedule.json", "schedule", {}, project["main"], extra_env={"SONDIER_DISABLED": "true"})
     assert done.returncode == 0
     assert "SONDIER_DISABLED" in done.stderr
+
+
+NBSP = "\u00a0"
+# How each run chooses its language: the checkout's environment says LC_ALL=C (English).
+LANGUAGE_SETUPS = {
+    "fr-locale": ((), {"LC_ALL": "", "LANG": "fr_FR.UTF-8"}, "fr"),
+    "lang-fr": (("--lang", "fr"), {}, "fr"),
+    "en-locale": ((), {"LC_ALL": "C.UTF-8"}, "en"),
+    "lang-en": (("--lang", "en"), {"LC_ALL": "", "LANG": "fr_FR.UTF-8"}, "en"),
+}
+
+
+def test_job_log_and_summary_speak_the_language_the_json_report_does_not(project: dict) -> None:
+    """The plan's reason is recorded in English (`scan.scan_reason`, a machine field) and read in
+    the reader's language in the job log and the job summary."""
+    checkout = project["checkout"]
+    _, head = leak_on_feature(checkout, start=project["first"])
+    reports = {}
+    for setup, (args, env, language) in LANGUAGE_SETUPS.items():
+        (project["tmp"] / setup).mkdir()
+        runner = Runner(project["tmp"] / setup, checkout)
+        report = runner.tmp / "report.json"
+        done = runner.run("push_new_branch.json", "push", {"AFTER": head}, head, *args, f"--report=json={report}",
+                          extra_env=env)
+        assert done.returncode == 1, done.stderr
+        summary = runner.summary.read_text(encoding="utf-8")
+        short = f"{project['first'][:12]}..{head[:12]}"
+        if language == "fr":
+            assert (f"sondier{NBSP}: github push{NBSP}: à analyser{NBSP}: les commits de {short} (nouvelle branche"
+                    f"{NBSP}; base = merge-base avec main)") in done.stderr, done.stderr
+            assert f"nouvelle branche{NBSP}; base = merge\\-base avec main" in summary, summary
+            assert "new branch" not in done.stderr + summary
+        else:
+            assert f"sondier: github push: scanning the commits in {short} (new branch; base = merge-base with " \
+                   "main)" in done.stderr, done.stderr
+            assert "(new branch; base = merge\\-base with main)" in summary, summary
+        data = json.loads(report.read_text(encoding="utf-8"))
+        assert data["scan"]["scan_reason"] == "new branch; base = merge-base with main"
+        data["scan"].pop("duration_seconds")
+        reports[setup] = data
+    assert all(data == reports["en-locale"] for data in reports.values())
+
+
+def test_missing_history_advice_and_failed_summary_in_french(project: dict) -> None:
+    origin = project["origin"]
+    origin.write("notes.txt", LEAK_LINE)
+    after = origin.commit("notes")
+    shallow = origin.clone(project["tmp"] / "shallow", "--depth", "1")
+    shallow.run_git("remote", "remove", "origin")
+    runner = Runner(project["tmp"], shallow)
+    done = runner.run("push.json", "push", {"BEFORE": project["first"], "AFTER": after}, after, "--lang", "fr")
+    assert done.returncode == 3
+    stderr = done.stderr.replace("\u202f", NBSP)  # either no-break space is right before `;`
+    assert f"sondier{NBSP}: erreur{NBSP}: le commit d’avant le push {project['first'][:12]} n’est pas dans le " \
+           f"clone (ce clone est superficiel){NBSP}; l’analyse est impossible sans cela." in stderr, stderr
+    assert f"Récupérez tout l’historique à l’étape de checkout{NBSP}:\n    - uses: actions/checkout@v4\n" \
+           "      with:\n        fetch-depth: 0" in stderr
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert summary.startswith(f"## Sondier{NBSP}: échec de l’analyse\n\nL’analyse n’est pas allée jusqu’au bout")
+    assert "scan failed" not in summary and "fetch-depth: 0" in summary

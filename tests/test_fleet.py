@@ -236,7 +236,7 @@ def test_history_run_with_a_worker_killed_during_a_task(fleet_list: Any, cluster
     letters = {name: r["grade"]["letter"] for name, r in results.items()}
     # A plain folder has no history to audit: '?' rather than a letter for half the question.
     assert letters == {**expected, "history-only": "B", "shallow": "?", "plain-folder": "?"}
-    assert "not inside a git repository" in results["plain-folder"]["error"]
+    assert "not a git repository: --history audits git histories" in results["plain-folder"]["error"]
     assert "shallow clone" in results["shallow"]["error"] or "shallow" in " ".join(
         results["shallow"]["scan"]["error_messages"])
     assert results["history-only"]["grade"]["counts"]["open_history_only"] == 1

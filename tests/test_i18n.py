@@ -213,6 +213,10 @@ def _env(**values: str) -> dict[str, str]:
     (["scan", "--help", "--lang", "fr"], _env(LANG="C.UTF-8"), True),
     (["--lang", "en", "--help"], _env(LANG="fr_FR.UTF-8"), False),
     (["ci", "--help"], _env(LANG="C.UTF-8", SONDIER_LANG="fr"), True),
+    (["grade", "--help"], _env(LANG="fr_FR.UTF-8"), True),
+    (["grade", "--help", "--lang", "fr"], _env(LANG="C.UTF-8"), True),
+    (["fleet", "--help"], _env(LANG="fr_FR.UTF-8"), True),
+    (["fleet", "--help"], _env(LANG="C.UTF-8"), False),
 ])
 def test_help_in_the_chosen_language(args: list[str], env: dict[str, str], french: bool) -> None:
     done = run_sondier(args, env=env)
@@ -228,6 +232,19 @@ def test_errors_in_french_keep_their_exit_code(tmp_path: Path) -> None:
     assert "doit être compris entre 0 (tous les cœurs) et 1024" in done.stderr
     usage = run_sondier(["scan", "--staged", "--history"], cwd=tmp_path, env=_env(LANG="fr_FR.UTF-8"))
     assert usage.returncode == 2 and "s’excluent mutuellement" in usage.stderr
+
+
+def test_grade_command_in_both_languages() -> None:
+    french = run_sondier(["grade"], env=_env(LANG="fr_FR.UTF-8"))
+    english = run_sondier(["grade"], env=_env(LANG="C.UTF-8"))
+    assert french.returncode == english.returncode == 2
+    assert "utilisez `sondier grade --explain`, ou `sondier scan --format grade` pour obtenir une note" in french.stderr
+    assert "use `sondier grade --explain`, or `sondier scan --format grade` for a grade" in english.stderr
+    helps = {lang: " ".join(run_sondier(["grade", "--help", "--lang", lang], env=_env()).stdout.split())
+             for lang in ("fr", "en")}
+    assert "Afficher la méthode de notation (lettres, tranches, modificateurs) et sa version." in helps["fr"]
+    assert "Print the grading method (letters, bands, modifiers) and its version." in helps["en"]
+    assert "La méthode de la note de confidentialité." in helps["fr"] and "Print the grading" not in helps["fr"]
 
 
 def test_rules_list_and_show_use_the_localized_texts() -> None:
@@ -413,20 +430,29 @@ def test_baseline_errors_in_both_languages(tmp_path: Path, baseline: str | None,
 # ------------------------------------------------------------------------- finding reasons
 
 
-def _verdict_reason_texts() -> tuple[list[str], list[str]]:
-    """The reasons sondier/verdict.py writes: strings it returns (alone or in a verdict's list),
-    gives to `_mark` or assigns to `verdict_reasons`; f-strings come back with `{x}` placeholders."""
+def _verdict_reasons() -> dict[str, list[str]]:
+    """The reasons sondier/verdict.py writes (values it returns, alone or in a verdict's list,
+    gives to `_mark` or assigns to `verdict_reasons`), sorted by how they are written:
+    `marked` (a literal in `N_()`), `constants` (a name, as `ROLE_MAILBOX`), `templates` (a
+    name's `.format()`, as `AUTHORSHIP_FILE.format(...)`) and `plain` (a bare literal or an
+    f-string: the catalog never sees it)."""
     import ast
 
     tree = ast.parse((REPO_ROOT / "sondier" / "verdict.py").read_text(encoding="utf-8"))
-    fixed: list[str] = []
-    templates: list[str] = []
+    found: dict[str, list[str]] = {"marked": [], "constants": [], "templates": [], "plain": []}
 
     def add(node: ast.AST) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value:
-            fixed.append(node.value)  # (one word is a verdict or rule id, not a reason)
+            found["plain"].append(node.value)  # (one word is a verdict or rule id, not a reason)
         elif isinstance(node, ast.JoinedStr):
-            templates.append("".join(v.value if isinstance(v, ast.Constant) else "{x}" for v in node.values))
+            found["plain"].append(ast.unparse(node))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
+            found["marked"].append(node.args[0].value)  # type: ignore[attr-defined]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+              and isinstance(node.func.value, ast.Name)):
+            found["templates"].append(node.func.value.id)
+        elif isinstance(node, ast.Name) and node.id.isupper():
+            found["constants"].append(node.id)
         elif isinstance(node, ast.BoolOp):
             for value in node.values:
                 for item in value.elts if isinstance(value, ast.List) else ():
@@ -445,19 +471,51 @@ def _verdict_reason_texts() -> tuple[list[str], list[str]]:
                 add(item)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_mark":
             add(node.args[1])
-    return sorted(set(fixed)), sorted(set(templates))
+    return found
 
 
-def test_every_verdict_reason_is_marked_for_translation() -> None:
+def test_every_verdict_reason_reaches_the_catalog() -> None:
+    """verdict.py writes each reason once, in a form the catalog extracts: `N_("...")` or a
+    template of sondier/reasons.py. A bare literal or an f-string would print in English in a
+    French report; this test names it."""
+    from sondier import reasons, verdict
+
+    found = _verdict_reasons()
+    assert len(found["marked"]) > 30 and found["templates"]  # the walk does find verdict.py's reasons
+    assert not found["plain"], f"mark these verdict reasons with N_() (or use a reasons.py template): {found['plain']}"
+    french = i18n.translations("fr")
+    constants = [getattr(verdict, name) for name in found["constants"] if name.isupper()]
+    assert all(isinstance(text, str) for text in constants)
+    untranslated = [text for text in found["marked"] + constants if french.gettext(text) == text]
+    assert not untranslated, f"no French for these verdict reasons (run scripts/update_catalog.py): {untranslated}"
+    for name in found["templates"]:
+        assert getattr(reasons, name) in reasons.TEMPLATES, f"{name} is not one of sondier.reasons.TEMPLATES"
+        assert getattr(verdict, name) is getattr(reasons, name)
+
+
+def test_every_reason_template_is_translated_and_keeps_its_placeholders() -> None:
     from sondier import reasons
 
-    fixed, templates = _verdict_reason_texts()
-    assert len(fixed) > 30 and templates  # the walk finds verdict.py's reasons
-    assert not set(fixed) - set(reasons.VERDICT_REASONS), "add them to sondier.reasons.VERDICT_REASONS"
-    assert not set(reasons.VERDICT_REASONS) - set(fixed) - {"test data"}, "obsolete in VERDICT_REASONS"
-    for template in templates:
-        sample = template.replace("{x}", "X")
-        assert any(p.fullmatch(sample) for _t, p in reasons._patterns()), f"no template in reasons.py for {template!r}"
+    french = i18n.translations("fr")
+    placeholders = re.compile(r"\{(\w+)\}")
+    for template in reasons.TEMPLATES:
+        translated = french.gettext(template)
+        assert translated != template, template
+        assert sorted(placeholders.findall(translated)) == sorted(placeholders.findall(template)), template
+
+
+def test_verdict_reasons_are_french_when_rendered() -> None:
+    from sondier.reasons import AUTHORSHIP_FILE, PERSON_RECORD, localized
+
+    try:
+        i18n.activate("fr")
+        assert localized("test data") != "test data"
+        authorship = localized(AUTHORSHIP_FILE.format(pattern="AUTHORS*"))
+        assert "AUTHORS*" in authorship and authorship != AUTHORSHIP_FILE.format(pattern="AUTHORS*")
+        holder = localized(PERSON_RECORD.format(holder="fr-nir"))
+        assert holder == "dans un enregistrement contenant les données d’une personne (fr-nir)"
+    finally:
+        i18n.activate("en")
 
 
 def test_reasons_are_translated_at_render_time() -> None:
@@ -497,3 +555,89 @@ def test_human_report_reasons_are_french_and_json_is_identical(tmp_path: Path) -
     assert french_json == english_json
     reasons = [r for f in english_json["annotated"] for r in f["reasons"]]
     assert "context word 'contact'" in reasons  # the machine format keeps the English, stable text
+
+
+def test_verdict_list_error_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sondier import verdict
+    from sondier.errors import ConfigError
+
+    (tmp_path / "role-local-parts.yaml").write_text("values: [contact]\n", encoding="utf-8")  # no `source:`
+    monkeypatch.setattr(verdict, "LISTS_DIR", tmp_path)
+    messages = {}
+    try:
+        for language in ("fr", "en"):
+            i18n.activate(language)
+            with pytest.raises(ConfigError) as raised:
+                verdict._read("role-local-parts.yaml")
+            messages[language] = str(raised.value)
+    finally:
+        i18n.activate("en")
+    where = str(tmp_path / "role-local-parts.yaml")
+    assert messages["fr"] == f"{where}\u00a0: une liste de verdicts a besoin d’une note `source:` et de ses valeurs"
+    assert messages["en"] == f"{where}: a verdict list needs a `source:` note and its values"
+
+
+def _recorded_text_sets() -> dict[str, object]:
+    from sondier import ci, reasons
+    from sondier.fleet import messages
+
+    return {"reasons": reasons.REASONS, "fleet": messages.RECORDED, "ci": ci.PLAN_REASONS}
+
+
+@pytest.mark.parametrize("name", ["reasons", "fleet", "ci"])
+def test_recorded_templates_read_back_in_french(name: str) -> None:
+    """Texts that machine outputs record in English (finding reasons, a fleet repository's error, a
+    CI plan's reason) come back in French with their parameters, each template of each set."""
+    from sondier.reasons import RecordedTexts
+
+    recorded = _recorded_text_sets()[name]
+    assert isinstance(recorded, RecordedTexts) and recorded.templates
+    translate = i18n.gettext_for("fr")
+    translated = {m.id: m.string for m in _read_catalog(MESSAGES / "sondier.po") if m.id and m.string}
+    for template in recorded.templates:
+        assert template in translated, f"{template!r} has no French in sondier.po"
+        names = re.findall(r"\{(\w+)\}", template)
+        values = {key: "12" if key in recorded.numbers else "role mailbox" if key in recorded.nested else
+                  f"<{key}>" for key in names}
+        english = template.format(**values)
+        expected = translate(template).format(**{key: "boîte fonctionnelle" if key in recorded.nested else value
+                                                 for key, value in values.items()})
+        assert recorded.localized(english, "fr") == expected, template
+        assert recorded.localized(english, "en") == english, template
+        assert not typography_problems(expected), (template, expected)
+
+
+def test_ci_plan_is_described_in_the_reader_language() -> None:
+    from sondier import ci
+
+    plan = ci.ScanPlan(ci.GITHUB, "push", ci.DIFF, "b" * 40, "a" * 40,
+                       ci.MERGE_BASE.format(reason=ci.NEW_BRANCH, branch="main"))
+    try:
+        i18n.activate("fr")
+        french = plan.describe()
+        skipped = ci.ScanPlan(ci.GITHUB, "", ci.SKIP, reason=ci.PUSH_DELETED_REF).describe()
+    finally:
+        i18n.activate("en")
+    assert french == (f"github push\u00a0: à analyser\u00a0: les commits de {'a' * 12}..{'b' * 12} (nouvelle "
+                      "branche\u00a0; base = merge-base avec main)")
+    assert skipped == "github exécution\u00a0: à analyser\u00a0: rien (le push a supprimé une référence)"
+    assert plan.describe() == (f"github push: scanning the commits in {'a' * 12}..{'b' * 12} (new branch; "
+                               "base = merge-base with main)")
+    assert plan.reason == "new branch; base = merge-base with main"  # recorded in English, whatever the language
+
+
+def test_a_text_shared_by_two_domains_has_one_translation() -> None:
+    """`translations()` chains the domains (fleet, report, sondier): the first catalog holding a msgid
+    answers for all, so a msgid translated differently in another domain would be silently ignored."""
+    seen: dict[object, tuple[str, object]] = {}
+    conflicts = []
+    for path in CATALOGS:
+        for message in _read_catalog(path):
+            if not message.id:
+                continue
+            key = message.id if isinstance(message.id, str) else tuple(message.id)
+            string = message.string if isinstance(message.string, str) else tuple(message.string)
+            if key in seen and seen[key][1] != string:
+                conflicts.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r}, {path.name} {string!r}")
+            seen.setdefault(key, (path.name, string))
+    assert not conflicts, "\n".join(conflicts)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sondier.fleet import messages
 from sondier.fleet.repolist import RepoSpec
 from sondier.fleet.task import read_json, result_path
 from sondier.grade import LETTERS, UNKNOWN
@@ -35,7 +36,7 @@ def _share_a(letters: Sequence[str]) -> float | None:
 def _row(spec: RepoSpec, record: dict[str, Any] | None, results_dir: str) -> dict[str, Any]:
     if record is None:
         return {**spec.to_dict(), "letter": None, "score": None, "open": None, "annotated": None, "commit": None,
-                "error": "no result yet", "file": None}
+                "error": messages.NO_RESULT_YET, "file": None}
     grade = record.get("grade", {})
     counts = record.get("counts", {})
     return {**spec.to_dict(), "letter": grade.get("letter", UNKNOWN), "score": grade.get("score"),

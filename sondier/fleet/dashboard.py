@@ -1,6 +1,7 @@
 """The fleet dashboard: one self-contained HTML file (no script, font or style fetched from
 anywhere; a Content-Security-Policy forbids it), French by default. Texts are gettext msgids of the
-`fleet` domain, translated through sondier.i18n."""
+`fleet` domain, translated through sondier.i18n; the repositories' errors are recorded in English in
+the result files and translated here (sondier.fleet.messages)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def stacked_bar(distribution: dict[str, int], width: int = BAR_WIDTH) -> list[di
 def render(aggregate: dict[str, Any], language: str = "fr") -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    from sondier.fleet.messages import localized
     from sondier.i18n import translations
 
     environment = Environment(loader=PackageLoader("sondier.fleet", "templates"),
@@ -49,7 +51,8 @@ def render(aggregate: dict[str, Any], language: str = "fr") -> str:
     template = environment.get_template("dashboard.html.j2")
     return template.render(fleet=aggregate, rows=rows, language=language, colours=COLOURS, letters=LETTERS,
                            unknown=UNKNOWN, bar=stacked_bar, bar_width=BAR_WIDTH,
-                           percent=lambda value: percent(value, language))
+                           percent=lambda value: percent(value, language),
+                           recorded=lambda text: localized(text, language))
 
 
 def _rank(row: dict[str, Any]) -> tuple[int, int, str]:

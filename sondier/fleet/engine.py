@@ -17,6 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from sondier.errors import ConfigError
+from sondier.i18n import _, ngettext
 
 ENGINES = ("auto", "dask", "processes")
 TASK_RETRIES = 2
@@ -59,7 +60,8 @@ class ProcessEngine:
         return self._executor
 
     def describe(self) -> str:
-        return f"process pool, {self.jobs} worker(s)"
+        return ngettext("a local process pool, {jobs} worker", "a local process pool, {jobs} workers",
+                        self.jobs).format(jobs=self.jobs)
 
     def close(self, interrupted: bool = False) -> None:
         if interrupted:
@@ -78,13 +80,14 @@ class DaskEngine:
         from distributed import Client, LocalCluster
 
         self.generation = 0
+        self.jobs, self.scheduler = jobs, scheduler
         self.cluster: Any = None
         if scheduler:
             try:
                 self.client = Client(scheduler, timeout="20s")
             except OSError as exc:
-                raise ConfigError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
-            self.where = f"Dask cluster at {scheduler}"
+                raise ConfigError(_("--scheduler {address}: cannot reach the Dask scheduler ({error})").format(
+                    address=scheduler, error=exc)) from None
         else:
             import dask
 
@@ -107,7 +110,6 @@ class DaskEngine:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
-            self.where = f"embedded Dask LocalCluster, {jobs} worker(s)"
         self._executor = self.client.get_executor(retries=TASK_RETRIES, pure=False)
 
     @property
@@ -118,7 +120,10 @@ class DaskEngine:
         return self._executor  # the scheduler replaces lost workers and reschedules their tasks
 
     def describe(self) -> str:
-        return self.where
+        if self.scheduler:
+            return _("the Dask cluster at {address}").format(address=self.scheduler)
+        return ngettext("an embedded Dask LocalCluster, {jobs} worker", "an embedded Dask LocalCluster, {jobs} workers",
+                        self.jobs).format(jobs=self.jobs)
 
     def close(self, interrupted: bool = False) -> None:
         self.client.close()
@@ -130,10 +135,10 @@ class DaskEngine:
 def make_engine(engine: str, jobs: int, scheduler: str | None) -> ProcessEngine | DaskEngine:
     if engine == "processes":
         if scheduler:
-            raise ConfigError("--scheduler needs the dask engine (drop --engine processes)")
+            raise ConfigError(_("--scheduler needs the dask engine (drop --engine processes)"))
         return ProcessEngine(jobs)
     if not dask_available():
         if engine == "dask" or scheduler:
-            raise ConfigError("the dask engine needs Dask distributed: pip install 'sondier[fleet]'")
+            raise ConfigError(_("the dask engine needs Dask distributed: pip install 'sondier[fleet]'"))
         return ProcessEngine(jobs)
     return DaskEngine(jobs, scheduler)

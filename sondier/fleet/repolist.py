@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sondier.errors import ConfigError
+from sondier.i18n import _
 
 # scp-like git addresses: git@github.com:owner/name.git
 _SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:(?!//)")
@@ -98,14 +99,15 @@ def _parse_text(text: str, base: Path, where: str) -> list[RepoSpec]:
         source, *label = line.split(None, 1)
         specs.append(_spec(source, base, label[0].strip() if label else None, None, None))
         if not specs[-1].source:
-            raise ConfigError(f"{where}:{number}: empty repository")
+            raise ConfigError(_("{where}:{line}: empty repository").format(where=where, line=number))
     return specs
 
 
 def _text_field(entry: dict[str, Any], key: str, where: str) -> str | None:
     value = entry.get(key)
     if value is not None and not isinstance(value, str | int):
-        raise ConfigError(f"{where}: '{key}' must be text, got {type(value).__name__}")
+        raise ConfigError(_("{where}: '{key}' must be text, got {kind}").format(where=where, key=key,
+                                                                                 kind=type(value).__name__))
     return None if value is None else str(value)
 
 
@@ -113,20 +115,22 @@ def _parse_yaml(data: Any, base: Path, where: str) -> list[RepoSpec]:
     if isinstance(data, dict) and "repositories" in data:
         data = data["repositories"]
     if not isinstance(data, list):
-        raise ConfigError(f"{where}: expected a list of repositories (mappings with repo, path or url)")
+        raise ConfigError(_("{where}: expected a list of repositories (mappings with repo, path or url)").format(
+            where=where))
     specs = []
     for index, entry in enumerate(data, 1):
-        at = f"{where}: entry {index}"
+        at = _("{where}: entry {index}").format(where=where, index=index)
         if isinstance(entry, str):
             entry = {"repo": entry}
         if not isinstance(entry, dict):
-            raise ConfigError(f"{at}: expected a mapping, got {type(entry).__name__}")
+            raise ConfigError(_("{where}: expected a mapping, got {kind}").format(where=at, kind=type(entry).__name__))
         unknown = set(entry) - _YAML_KEYS
         if unknown:
-            raise ConfigError(f"{at}: unknown key(s) {sorted(unknown)} (expected {sorted(_YAML_KEYS)})")
+            raise ConfigError(_("{where}: unknown key(s) {keys} (expected one of {expected})").format(
+                where=at, keys=", ".join(sorted(map(str, unknown))), expected=", ".join(sorted(_YAML_KEYS))))
         sources = [entry[k] for k in ("repo", "path", "url") if entry.get(k)]
         if len(sources) != 1 or not isinstance(sources[0], str):
-            raise ConfigError(f"{at}: give exactly one of repo, path or url (text)")
+            raise ConfigError(_("{where}: give exactly one of repo, path or url (text)").format(where=at))
         organisation = _text_field(entry, "organisation", at) or _text_field(entry, "organization", at)
         specs.append(_spec(sources[0], base, organisation, _text_field(entry, "ministry", at),
                            _text_field(entry, "name", at)))
@@ -138,9 +142,10 @@ def load(path: Path) -> list[RepoSpec]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the repository list: {exc.strerror or exc}") from None
+        raise ConfigError(_("{path}: cannot read the repository list: {error}").format(
+            path=path, error=exc.strerror or exc)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the repository list is not UTF-8 text") from None
+        raise ConfigError(_("{path}: the repository list is not UTF-8 text").format(path=path)) from None
     base = path.resolve().parent
     if path.suffix.lower() in (".yml", ".yaml"):
         import yaml
@@ -148,12 +153,12 @@ def load(path: Path) -> list[RepoSpec]:
         try:
             specs = _parse_yaml(yaml.safe_load(text), base, str(path))
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+            raise ConfigError(_("{path}: invalid YAML: {error}").format(path=path, error=exc)) from None
     else:
         specs = _parse_text(text, base, str(path))
     unique: dict[str, RepoSpec] = {}
     for spec in specs:
         unique.setdefault(spec.source, spec)
     if not unique:
-        raise ConfigError(f"{path}: the repository list is empty")
+        raise ConfigError(_("{path}: the repository list is empty").format(path=path))
     return list(unique.values())

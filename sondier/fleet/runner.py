@@ -14,6 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sondier.fleet import messages
 from sondier.fleet.repolist import RepoSpec
 from sondier.fleet.task import FAILED, Outcome, TaskOptions, make_record, result_path, run_task, write_json
 
@@ -82,10 +83,10 @@ def run(specs: Sequence[RepoSpec], options: TaskOptions, engine: Engine,
                 except BrokenProcessPool:
                     if generation == engine.generation:
                         engine.rebuild()
-                    outcomes = _retry_or_record(batch, attempt, options, report, submit, "its worker process died")
+                    outcomes = _retry_or_record(batch, attempt, options, report, submit, messages.WORKER_DIED)
                 except Exception as exc:  # Dask's KilledWorker, a task that raised after its retries
                     outcomes = _retry_or_record(batch, MAX_ATTEMPTS, options, report, submit,
-                                                f"the task failed on the cluster: {type(exc).__name__}")
+                                                messages.TASK_FAILED.format(error=type(exc).__name__))
                 for outcome in outcomes:
                     report.outcomes.append(outcome)
                     if on_outcome:
@@ -104,7 +105,7 @@ def _retry_or_record(batch: list[RepoSpec], attempt: int, options: TaskOptions, 
         report.retried += 1
         submit(batch, attempt + 1)
         return []
-    reason = f"not scanned: {why} ({attempt} attempt(s); out of memory or killed?)"
+    reason = messages.LOST.format(why=why, attempts=attempt)  # recorded in English (see fleet.messages)
     lost = _record_lost(batch, options, reason)
     report.lost.extend(lost)
-    return [Outcome(spec.id, spec.name, FAILED, "?") for spec in batch if spec.id in lost]
+    return [Outcome(spec.id, spec.name, FAILED, "?", error=reason) for spec in batch if spec.id in lost]

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from sondier.errors import ScanError, SondierError
+from sondier.fleet import messages
 from sondier.fleet.repolist import RepoSpec
+from sondier.i18n import DEFAULT_LANGUAGE, speaking
 
 RESULT_VERSION = 1
 SCANNED, SKIPPED, FAILED = "scanned", "skipped", "failed"
@@ -49,6 +51,7 @@ class Outcome:
     letter: str
     bytes: int = 0
     duration: float = 0.0
+    error: str | None = None  # why it could not be scanned, as recorded (English; see fleet.messages)
 
 
 def result_path(results: str | Path, spec: RepoSpec) -> Path:
@@ -84,9 +87,11 @@ def _git(args: list[str], cwd: Path | None = None, timeout: float | None = None)
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def _git_failure(what: str, done: subprocess.CompletedProcess[str], spec: RepoSpec) -> ScanError:
-    last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-    return ScanError(f"{what} failed (git exit {done.returncode}): {last.replace(spec.source, spec.display_source)}")
+def _git_failure(template: str, done: subprocess.CompletedProcess[str], spec: RepoSpec, **values: str) -> ScanError:
+    """`template` is messages.GIT_FAILED or READING_HEAD_FAILED; the text is recorded in English."""
+    last = (done.stderr.strip().splitlines() or [messages.GIT_NO_MESSAGE])[-1]
+    return ScanError(template.format(code=done.returncode, message=last.replace(spec.source, spec.display_source),
+                                     **values))
 
 
 def _clone(spec: RepoSpec, target: Path, history: bool) -> None:
@@ -99,7 +104,7 @@ def _clone(spec: RepoSpec, target: Path, history: bool) -> None:
     depth = [] if history else ["--depth", "1"]
     done = _git(["clone", "--quiet", *depth, "--", spec.source, str(target)], timeout=CLONE_TIMEOUT)
     if done.returncode != 0:
-        raise _git_failure("git clone", done, spec)
+        raise _git_failure(messages.GIT_FAILED, done, spec, command="git clone")
 
 
 def _refresh(spec: RepoSpec, target: Path, history: bool) -> None:
@@ -109,7 +114,7 @@ def _refresh(spec: RepoSpec, target: Path, history: bool) -> None:
     if done.returncode == 0:
         done = _git(["reset", "--quiet", "--hard", "FETCH_HEAD"], cwd=target)
     if done.returncode != 0:
-        raise _git_failure("git fetch", done, spec)
+        raise _git_failure(messages.GIT_FAILED, done, spec, command="git fetch")
 
 
 def head_commit(root: Path, spec: RepoSpec) -> str:
@@ -121,7 +126,7 @@ def head_commit(root: Path, spec: RepoSpec) -> str:
         if tree.returncode == 0:
             return commit
         done = tree
-    raise _git_failure(f"{spec.name}: reading HEAD", done, spec)
+    raise _git_failure(messages.READING_HEAD_FAILED, done, spec, name=spec.name)
 
 
 def folder_snapshot(root: Path) -> str:
@@ -144,7 +149,7 @@ def revision(root: Path, spec: RepoSpec) -> tuple[str | None, str]:
     """(commit, revision): a git work tree is known by its HEAD commit; a folder without .git is
     scanned as files and known by its snapshot. A .git that git cannot read is a broken repository."""
     if not root.is_dir():
-        raise ScanError(f"{spec.display_source}: no such folder")
+        raise ScanError(messages.NO_SUCH_FOLDER.format(source=spec.display_source))
     if not (root / ".git").exists():
         return None, folder_snapshot(root)
     commit = head_commit(root, spec)
@@ -187,12 +192,14 @@ def _safe_error(error: BaseException) -> str:
     if isinstance(error, SondierError):
         return str(error)
     if isinstance(error, subprocess.TimeoutExpired):
-        return f"git did not answer within {error.timeout:.0f}s"
+        return messages.GIT_TIMEOUT.format(seconds=f"{error.timeout:.0f}")
     frame = error.__traceback__
     while frame is not None and frame.tb_next is not None:
         frame = frame.tb_next
-    where = f" at {Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else ""
-    return f"internal error: {type(error).__name__}{where}"
+    if frame is None:
+        return messages.INTERNAL_ERROR.format(error=type(error).__name__)
+    place = f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}"
+    return messages.INTERNAL_ERROR_AT.format(error=type(error).__name__, place=place)
 
 
 def make_record(spec: RepoSpec, options: TaskOptions, versions: tuple[str | None, str | None], result: Any,
@@ -201,7 +208,7 @@ def make_record(spec: RepoSpec, options: TaskOptions, versions: tuple[str | None
     from sondier.grade import compute_grade
 
     if result is None:
-        result = ScanResult(errors=[error or "not scanned"])
+        result = ScanResult(errors=[error or messages.NOT_SCANNED])
     grade = compute_grade(result, history=options.history, hygiene=hygiene)
     return {
         "version": RESULT_VERSION,
@@ -214,7 +221,7 @@ def make_record(spec: RepoSpec, options: TaskOptions, versions: tuple[str | None
         "scan": {"history": options.history, "files": result.files_scanned, "bytes": result.bytes_scanned,
                  "commits": result.extra.get("commits_scanned"), "duration": round(result.duration, 3),
                  "errors": len(result.errors), "error_messages": result.errors[:MAX_ERRORS_LISTED]},
-        "error": error or (f"{len(result.errors)} scan error(s)" if result.errors else None),
+        "error": error or (messages.SCAN_ERRORS.format(count=len(result.errors)) if result.errors else None),
         "duration": round(time.perf_counter() - started, 3),
     }
 
@@ -252,7 +259,7 @@ def _kill_hook(spec: RepoSpec, options: TaskOptions) -> None:
 
 def _outcome(spec: RepoSpec, status: str, record: dict[str, Any]) -> Outcome:
     return Outcome(spec.id, spec.name, status, record["grade"]["letter"], record["scan"]["bytes"],
-                   record["duration"])
+                   record["duration"], record["error"])
 
 
 def scan_one(spec: RepoSpec, options: TaskOptions, workspace: Path) -> Outcome:
@@ -271,6 +278,8 @@ def scan_one(spec: RepoSpec, options: TaskOptions, workspace: Path) -> Outcome:
         if previous is not None and up_to_date(previous, version, options):
             return Outcome(spec.id, spec.name, SKIPPED, previous["grade"]["letter"], 0, 0.0)
         _kill_hook(spec, options)
+        if options.history and commit is None:  # a plain folder has files, no history to audit
+            raise ScanError(messages.NOT_A_REPOSITORY.format(source=spec.display_source))
         hygiene = detect_hygiene(root)
         result = _scan(root, options)
     except Exception as exc:  # recorded as '?' with its reason: one repository never stops the fleet
@@ -285,9 +294,12 @@ def scan_one(spec: RepoSpec, options: TaskOptions, workspace: Path) -> Outcome:
 
 def run_task(specs: list[RepoSpec], options: TaskOptions) -> list[Outcome]:
     """The unit of work sent to a worker: one repository, or a batch of them on long lists, handled
-    one at a time (a worker's memory holds one scan). Temporary clones are removed at the end."""
+    one at a time (a worker's memory holds one scan). Temporary clones are removed at the end.
+    Result files are machine outputs: whatever language the worker was left in, what a task records
+    (its own texts and the scan's errors) is English, the same in every run."""
     workspace = Path(tempfile.mkdtemp(prefix="sondier-fleet-"))
     try:
-        return [scan_one(spec, options, workspace) for spec in specs]
+        with speaking(DEFAULT_LANGUAGE):
+            return [scan_one(spec, options, workspace) for spec in specs]
     finally:
         shutil.rmtree(workspace, ignore_errors=True)

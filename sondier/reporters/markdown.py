@@ -77,9 +77,11 @@ def _headline(result: ScanResult) -> list[str]:
             counts=", ".join(f"{v} {n}" for v, n in counts.items()), annotated=len(result.annotated)))
     scanned = result.extra.get("scanned_range")  # set by `sondier ci`
     if scanned:
-        reason = result.extra.get("scan_reason")
+        from sondier.ci import localized_reason
+
+        reason = result.extra.get("scan_reason")  # English, as the JSON report records it
         lines.append(_("Scanned: {range}").format(range=escape(str(scanned)))
-                     + (f" ({escape(str(reason))})" if reason else "") + ".")
+                     + (f" ({escape(localized_reason(str(reason)))})" if reason else "") + ".")
     return [*lines, ""]
 
 
