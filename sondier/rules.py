@@ -9,7 +9,7 @@ from __future__ import annotations
 import re as _stdre
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -486,8 +486,9 @@ def rule_files(folders: Iterable[Path]) -> list[Path]:
 def load_rules(extra: Sequence[Path] = (), include_builtin: bool = True) -> list[Rule]:
     """Load built-in rules and extra rule folders/files; duplicate ids are an error.
 
-    Parsed rules are cached on disk (keyed by every file's path, size and mtime), because
-    parsing a few hundred YAML files costs more than a pre-commit scan itself."""
+    Parsed rules are cached on disk (keyed by every file's path, size and mtime, and by the code
+    that parses them), because parsing a few hundred YAML files costs more than a pre-commit scan
+    itself. Beside each rule the cache keeps its line-local analysis (sondier.line_local)."""
     folders = ([builtin_rules_dir()] if include_builtin else []) + list(extra)
     files = rule_files(folders)
     cache = _rules_cache_path(files)
@@ -499,49 +500,70 @@ def load_rules(extra: Sequence[Path] = (), include_builtin: bool = True) -> list
     return rules
 
 
-def _rules_cache_path(files: Sequence[Path]) -> Path | None:
+# What a cached rule holds: every field but the compiled regexes, which are compiled again
+# lazily at scan time (regex objects cannot be stored), for the rules a scan meets.
+_STORED_FIELDS = tuple(f.name for f in fields(Rule) if f.compare)
+_UNCOMPILED = {f.name: f.default for f in fields(Rule) if not f.compare}
+# The modules whose code shapes a cached rule: a change to one of them is a miss.
+_CODE_FILES = ("rules.py", "line_local.py", "validators/__init__.py")
+
+
+def _rules_cache_key(files: Sequence[Path]) -> str | None:
     import hashlib
 
     from sondier import __version__
-    from sondier.cache import cache_dir
 
-    digest = hashlib.sha256(__version__.encode())
-    for path in files:
+    digest = hashlib.sha256(f"{__version__}\0{_STORED_FIELDS}\n".encode())
+    package = Path(__file__).parent
+    for path in [*(package / name for name in _CODE_FILES), *files]:
         try:
             info = path.stat()
         except OSError:
             return None
         digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return cache_dir() / f"rules-{digest.hexdigest()[:32]}.pickle"
+    return digest.hexdigest()
 
 
-def _read_rules_cache(cache: Path | None) -> list[Rule] | None:
-    import pickle
+def _rules_cache_path(files: Sequence[Path]) -> tuple[Path, str] | None:
+    from sondier.cache import cache_dir
+
+    key = _rules_cache_key(files)
+    return None if key is None else (cache_dir() / f"rules-{key[:32]}.marshal", key)
+
+
+def _read_rules_cache(cache: tuple[Path, str] | None) -> list[Rule] | None:
+    from sondier.cache import read_keyed
+    from sondier.line_local import remember
 
     if cache is None:
         return None
+    stored = read_keyed(*cache)
     try:
-        with open(cache, "rb") as handle:
-            rules = pickle.load(handle)
-    except Exception:
-        return None  # absent or unreadable: parse the YAML again
-    return rules if isinstance(rules, list) and all(isinstance(r, Rule) for r in rules) else None
+        rows, margins = stored
+        rules = []
+        for row in rows:
+            if len(row) != len(_STORED_FIELDS):
+                return None
+            rule = object.__new__(Rule)
+            state = dict(zip(_STORED_FIELDS, row, strict=True))
+            state.update(_UNCOMPILED)
+            object.__setattr__(rule, "__dict__", state)
+            rules.append(rule)
+        remember({(pattern, flags): margin for pattern, flags, margin in margins})
+    except (TypeError, ValueError):
+        return None  # absent, unreadable or not what this code writes: parse the YAML again
+    return rules
 
 
-def _write_rules_cache(cache: Path | None, rules: list[Rule]) -> None:
-    import os
-    import pickle
+def _write_rules_cache(cache: tuple[Path, str] | None, rules: list[Rule]) -> None:
+    from sondier.cache import write_keyed
+    from sondier.line_local import lookahead_margin
 
     if cache is None:
         return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache)
-    except OSError:
-        pass
+    rows = [tuple(getattr(rule, name) for name in _STORED_FIELDS) for rule in rules]
+    margins = [(r.pattern, r.flags, lookahead_margin(r.pattern, r.flags)) for r in rules if r.content]
+    write_keyed(*cache, (rows, margins))
 
 
 def _parse_files(files: Sequence[Path]) -> list[Rule]:

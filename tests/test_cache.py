@@ -1,4 +1,4 @@
-"""sondier.cache and the caches built on it: the verdict lists.
+"""sondier.cache and the caches built on it: the verdict lists and the parsed rules.
 
 A cache is only ever an optimisation: a hit must give exactly what a fresh parse gives, a change
 to a source file must be a miss, and a corrupt, foreign or unwritable cache must be rebuilt or
@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
-from sondier import cache, verdict
+from sondier import cache, line_local, rules, verdict
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +162,99 @@ def test_a_broken_list_file_is_still_an_error(tmp_path: Path, monkeypatch: pytes
     verdict.builtin_lists.cache_clear()
     with pytest.raises(ConfigError, match="source"):
         verdict.builtin_lists()
+
+
+# --- parsed rules ------------------------------------------------------------------------------
+
+
+RULE = {
+    "id": "demo-ticket",
+    "name": "Demo ticket",
+    "category": "secret",
+    "severity": "high",
+    "description": "A demo ticket.",
+    "remediation": "Revoke it.",
+    "regex": r"\bTICKET-(?P<value>[A-Z0-9]{12})(?=[^\n]{0,20}end)",
+    "keywords": ["ticket-"],
+    "examples": {"positive": ["TICKET-ABCDEFGH1234 end"], "negative": ["TICKET-SHORT"]},
+}
+
+
+def _write_rule(folder: Path, **changes: object) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.yaml"
+    path.write_text(yaml.safe_dump({**RULE, **changes}), encoding="utf-8")
+    return path
+
+
+def _fields(rule: rules.Rule) -> dict[str, object]:
+    return {name: getattr(rule, name) for name in rules.Rule.__dataclass_fields__}
+
+
+def test_rules_hit_equals_a_fresh_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "rules"
+    _write_rule(extra)
+    first = rules.load_rules([extra])  # a miss
+    monkeypatch.setattr(rules, "_parse_files", _no_parsing)
+    monkeypatch.setattr(line_local, "_KNOWN", {})
+    second = rules.load_rules([extra])  # a hit
+    monkeypatch.undo()
+    fresh = rules._parse_files(rules.rule_files([rules.builtin_rules_dir(), extra]))
+    assert [_fields(r) for r in second] == [_fields(r) for r in fresh] == [_fields(r) for r in first]
+    assert all(r.compiled is None and r.context_regex is None and r.testdata_regexes == () for r in second)
+    demo = next(r for r in second if r.id == "demo-ticket")
+    assert rules.ensure_compiled(demo).compiled.search("x TICKET-ABCDEFGH1234 the end").group("value") == (
+        "ABCDEFGH1234"
+    )
+
+
+def test_rules_hit_brings_the_line_local_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "rules"
+    _write_rule(extra)
+    rules.load_rules([extra])
+    monkeypatch.setattr(line_local, "_KNOWN", {})
+    loaded = rules.load_rules([extra])
+    known = dict(line_local._KNOWN)
+    content = [r for r in loaded if r.content]
+    assert len(known) == len({(r.pattern, r.flags) for r in content})
+    for rule in content:
+        assert known[(rule.pattern, rule.flags)] == line_local.analyse(rule.pattern, rule.flags)
+    assert known[(RULE["regex"], ())] == 23  # `[^\n]{0,20}end` reads 23 characters past the match
+    monkeypatch.setattr(line_local, "analyse", _no_parsing)
+    assert line_local.lookahead_margin(RULE["regex"]) == 23  # answered from the cache
+
+
+def test_a_changed_rule_file_is_a_miss(tmp_path: Path) -> None:
+    extra = tmp_path / "rules"
+    path = _write_rule(extra)
+    assert next(r for r in rules.load_rules([extra]) if r.id == "demo-ticket").severity == "high"
+    _write_rule(extra, severity="low")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # coarse clocks: a visible change
+    assert next(r for r in rules.load_rules([extra]) if r.id == "demo-ticket").severity == "low"
+
+
+def test_a_corrupt_rules_cache_is_rebuilt(tmp_path: Path, private_cache: Path) -> None:
+    expected = [_fields(r) for r in rules.load_rules()]
+    (entry,) = private_cache.glob("rules-*.marshal")
+    entry.write_bytes(entry.read_bytes()[:1000])
+    assert [_fields(r) for r in rules.load_rules()] == expected
+    key = rules._rules_cache_key(rules.rule_files([rules.builtin_rules_dir()]))
+    assert key is not None and cache.read_keyed(entry, key) is not None  # rewritten whole
+
+
+def test_a_rules_cache_of_another_shape_is_ignored(private_cache: Path) -> None:
+    expected = [_fields(r) for r in rules.load_rules()]
+    (entry,) = private_cache.glob("rules-*.marshal")
+    key = rules._rules_cache_key(rules.rule_files([rules.builtin_rules_dir()]))
+    assert key is not None
+    cache.write_keyed(entry, key, ([("too", "short")], []))
+    assert [_fields(r) for r in rules.load_rules()] == expected
+
+
+def test_rules_with_an_unwritable_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("SONDIER_CACHE_DIR", str(blocker))
+    loaded = rules.load_rules()
+    assert len(loaded) > 200 and len({r.id for r in loaded}) == len(loaded)
