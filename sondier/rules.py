@@ -510,6 +510,7 @@ _CODE_FILES = ("rules.py", "line_local.py", "validators/__init__.py")
 
 def _rules_cache_key(files: Sequence[Path]) -> str | None:
     import hashlib
+    import os
 
     from sondier import __version__
 
@@ -520,7 +521,10 @@ def _rules_cache_key(files: Sequence[Path]) -> str | None:
             info = path.stat()
         except OSError:
             return None
-        digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        # The file itself (device and inode) rather than Path.resolve(), which costs ~0.2 ms a
+        # file in system calls: a rewritten, replaced or moved file is a miss all the same.
+        where = f"{os.path.abspath(path)}\0{info.st_dev}\0{info.st_ino}"
+        digest.update(f"{where}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
