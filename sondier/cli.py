@@ -164,7 +164,7 @@ def _repository_root(path: Path) -> Path:
     developer may not)."""
     from sondier.sources.git import open_repository
 
-    return open_repository(path.resolve()).root
+    return open_repository(path.resolve(), hand_over=True).root
 
 
 def _scanned_tree_root(targets: tuple[str, ...]) -> Path:
