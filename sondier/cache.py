@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -73,3 +76,48 @@ def write_keyed(path: Path, key: str, value: Any) -> bool:
 
     payload = marshal.dumps((key, value))
     return write_atomic(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+def source_key(sources: Iterable[tuple[str, bytes]], code: Iterable[Path] = ()) -> str:
+    """A key for what is built from ``sources`` ((name, bytes) pairs) by the modules ``code``:
+    the bytes themselves, the code files' size and mtime (a changed module may build otherwise)
+    and the version."""
+    import hashlib
+
+    from sondier import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0".encode())
+    for path in code:
+        try:
+            info = path.stat()
+            digest.update(f"{path.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+        except OSError:
+            digest.update(f"{path.name}\0?\0".encode())
+    for name, raw in sources:
+        digest.update(f"{name}\0{len(raw)}\0".encode() + raw)
+    return digest.hexdigest()
+
+
+def on_disk(
+    name: str, sources: Callable[[], Iterable[tuple[str, bytes]]], code: Path, kind: type
+) -> Callable[[Callable[[], T]], Callable[[], T]]:
+    """Cache what a function without arguments builds from data files: ``sources()`` gives the
+    (name, bytes) pairs the function reads (the same bytes, so that the key is what was built
+    from), ``code`` its module, ``kind`` the type of a valid value. A miss calls the function."""
+    import functools
+
+    def decorate(build: Callable[[], T]) -> Callable[[], T]:
+        @functools.wraps(build)
+        def load() -> T:
+            key = source_key(sources(), [code])
+            path = cache_dir() / f"{name}-{key[:32]}.marshal"
+            cached = read_keyed(path, key)
+            if isinstance(cached, kind):
+                return cached  # type: ignore[return-value]
+            value = build()
+            write_keyed(path, key, value)
+            return value
+
+        return load
+
+    return decorate

@@ -258,3 +258,65 @@ def test_rules_with_an_unwritable_cache(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("SONDIER_CACHE_DIR", str(blocker))
     loaded = rules.load_rules()
     assert len(loaded) > 200 and len({r.id for r in loaded}) == len(loaded)
+
+
+# --- name lists (sondier.people) ---------------------------------------------------------------
+
+
+NAME_LISTS = ("given_names", "surnames", "common_words")
+
+
+@pytest.fixture
+def fresh_name_lists() -> Iterator[None]:
+    from sondier import people
+
+    loaders = [getattr(people, name) for name in NAME_LISTS] + [people._data, people._lines]
+    for loader in loaders:
+        loader.cache_clear()
+    yield
+    for loader in loaders:  # the module's own functions, whatever a test patched in their place
+        loader.cache_clear()
+
+
+@pytest.mark.parametrize("name", NAME_LISTS)
+def test_name_lists_hit_equals_a_fresh_build(
+    name: str, private_cache: Path, fresh_name_lists: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sondier import people
+
+    loader = getattr(people, name)
+    built = loader.__wrapped__.__wrapped__()  # the list as the module builds it, no cache at all
+    assert loader() == built and len(built) > 20_000
+    assert len(list(private_cache.glob(f"{name.replace('_', '-')}-*.marshal"))) == 1
+    loader.cache_clear()
+    monkeypatch.setattr(people, "fold", _no_parsing)  # given names and surnames are folded when built
+    monkeypatch.setattr(people, "_lines", _no_parsing)
+    assert loader() == built  # from the disk
+
+
+def test_a_changed_name_file_is_a_miss(
+    private_cache: Path, fresh_name_lists: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    from sondier import people
+
+    assert "zorglubette" not in people.given_names()
+    original = people._data("given_names.txt.gz")
+    changed = gzip.compress(gzip.decompress(original) + b"Zorglubette\n")
+    people.given_names.cache_clear()
+    people._lines.cache_clear()
+    monkeypatch.setattr(people, "_data", lambda resource: changed if resource == "given_names.txt.gz" else original)
+    assert "zorglubette" in people.given_names()
+    assert len(list(private_cache.glob("given-names-*.marshal"))) == 2
+
+
+def test_a_corrupt_name_cache_is_rebuilt(private_cache: Path, fresh_name_lists: None) -> None:
+    from sondier import people
+
+    expected = people.surnames()
+    (entry,) = private_cache.glob("surnames-*.marshal")
+    entry.write_bytes(entry.read_bytes()[:-100])
+    people.surnames.cache_clear()
+    assert people.surnames() == expected
+    assert entry.stat().st_size > 100_000  # written again, whole
