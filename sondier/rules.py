@@ -403,6 +403,11 @@ def is_catastrophic(pattern: str) -> bool:
         return False
 
 
+# Patterns that passed is_catastrophic when their rule files were parsed (this process, or the
+# one that wrote the parsed-rules cache): compiling them again at scan time skips the analysis.
+_CHECKED_PATTERNS: set[str] = set()
+
+
 def compile_rule(rule: Rule) -> Rule:
     """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
     compiled = None
@@ -411,7 +416,7 @@ def compile_rule(rule: Rule) -> Rule:
         if VALUE_GROUP not in compiled.groupindex:
             raise RuleError(rule.source, rule.id, "regex", _("must contain a named group (?P<{group}>...)").format(
                 group=VALUE_GROUP))
-    if is_catastrophic(rule.pattern):
+    if rule.pattern not in _CHECKED_PATTERNS and is_catastrophic(rule.pattern):
         raise RuleError(rule.source, rule.id, "regex", _(
             "nested unbounded quantifiers such as (a+)+ backtrack catastrophically; rewrite it "
             "(e.g. a+ instead of (a+)+, or a possessive a++)"))
@@ -554,6 +559,7 @@ def _read_rules_cache(cache: tuple[Path, str] | None) -> list[Rule] | None:
             object.__setattr__(rule, "__dict__", state)
             rules.append(rule)
         remember({(pattern, flags): margin for pattern, flags, margin in margins})
+        _CHECKED_PATTERNS.update(rule.pattern for rule in rules)
     except (TypeError, ValueError):
         return None  # absent, unreadable or not what this code writes: parse the YAML again
     return rules
@@ -586,6 +592,7 @@ def _parse_files(files: Sequence[Path]) -> list[Rule]:
                     other=seen[rule.id]))
             seen[rule.id] = str(path)
             compile_rule(rule)
+            _CHECKED_PATTERNS.add(rule.pattern)
             rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=(),
                                  testdata_context_regex=None))
     return rules

@@ -224,6 +224,20 @@ def test_rules_hit_brings_the_line_local_analysis(tmp_path: Path, monkeypatch: p
     assert line_local.lookahead_margin(RULE["regex"]) == 23  # answered from the cache
 
 
+def test_rules_from_the_cache_skip_the_backtracking_check_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "rules"
+    _write_rule(extra)
+    rules.load_rules([extra])
+    monkeypatch.setattr(rules, "_CHECKED_PATTERNS", set())
+    loaded = {r.id: r for r in rules.load_rules([extra])}  # a hit: every pattern was checked when parsed
+    monkeypatch.setattr(rules, "is_catastrophic", _no_parsing)
+    assert rules.ensure_compiled(loaded["demo-ticket"]).compiled is not None
+    monkeypatch.undo()
+    nested = rules.parse_rule({**RULE, "regex": r"(?P<value>(a+)+)b"}, "hand-made.yaml")  # never parsed from a file
+    with pytest.raises(rules.RuleError, match="nested unbounded quantifiers"):
+        rules.ensure_compiled(nested)
+
+
 def test_a_changed_rule_file_is_a_miss(tmp_path: Path) -> None:
     extra = tmp_path / "rules"
     path = _write_rule(extra)
