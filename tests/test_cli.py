@@ -160,3 +160,29 @@ def test_a_report_written_to_a_fifo_goes_into_it_and_leaves_it_a_fifo(tmp_path: 
     assert done.returncode == 1, done.stderr
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert received and '"rule_id": "email"' in received[0]
+
+
+def test_baseline_ignore_and_fleet_are_imported_only_when_named(tmp_path: Path) -> None:
+    """A scan does not pay for the baseline, ignore-file and fleet modules; --help still lists
+    them and each still runs."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("nothing here\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from sondier.cli import run\n"
+        "sys.argv = ['sondier', *sys.argv[1:]]\n"
+        "try:\n    run()\n"
+        "except SystemExit:\n    pass\n"
+        "print('loaded:', sorted(m for m in ('sondier.baseline_cli', 'sondier.fleet_cli') if m in sys.modules))\n"
+    )
+    scanned = subprocess.run([sys.executable, "-c", code, "scan", str(tmp_path), "-q"], capture_output=True, text=True)
+    assert "loaded: []" in scanned.stdout, scanned.stderr
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--help"])
+    assert all(f"  {name} " in listed.output for name in ("baseline", "ignore", "fleet", "scan", "rules"))
+    shown = runner.invoke(main, ["baseline", "show", "--file", str(tmp_path / "absent.json")])
+    assert shown.exit_code == 2 and "absent.json" in shown.output
+    assert runner.invoke(main, ["fleet", "--help"]).exit_code == 0
+    assert runner.invoke(main, ["ignore", "--help"]).exit_code == 0
