@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, TextIO
 from sondier.i18n import _, active_language
 from sondier.reasons import localized, localized_all
 from sondier.reporters import ReportOptions
-from sondier.reporters.common import localized_rule_names, severity_label
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -28,6 +27,8 @@ def _console(stream: TextIO, options: ReportOptions):  # type: ignore[no-untyped
 
 def _finding_line(finding: Finding, options: ReportOptions) -> str:
     from rich.markup import escape
+
+    from sondier.reporters.common import severity_label
 
     shown = finding.value if options.show_values else finding.redacted
     if "export" in finding.extra:  # one line for a whole export: its first reason describes it
@@ -91,6 +92,8 @@ def _summary(console, result: ScanResult) -> None:  # type: ignore[no-untyped-de
     severity = {f.rule_id: f.severity for f in result.findings}
     if counts:
         from rich.table import Table
+
+        from sondier.reporters.common import localized_rule_names, severity_label
 
         names = localized_rule_names(result, active_language())
         table = Table(title=_("Findings by rule"), title_justify="left")
