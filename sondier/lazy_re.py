@@ -4,7 +4,8 @@ The standard library compiles a pattern in Python (0.1-0.5 ms each): a module de
 dozen pays milliseconds at import, in every process, even when the scan never calls the code
 that reads them (a staged scan with nothing to validate). ``lazy(pattern, flags)`` stands for
 ``re.compile(pattern, flags)`` and behaves the same: the pattern is compiled, with the same
-arguments, the first time it is used."""
+arguments, the first time it is used. ``LazyPattern(pattern, flags, regex.compile)`` does the
+same for the `regex` module (the rules' context words, sondier.rules)."""
 
 from __future__ import annotations
 
@@ -14,41 +15,46 @@ from typing import Any
 
 
 class LazyPattern:
-    __slots__ = ("_compiled", "_flags", "_source")
+    """``compiler(pattern, flags)`` (``re.compile`` unless told), run on first use."""
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    __slots__ = ("_compiled", "_compiler", "_flags", "_source")
+
+    def __init__(self, pattern: str, flags: int = 0, compiler: Callable[[str, int], Any] = re.compile) -> None:
         self._source = pattern
         self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
+        self._compiler = compiler
+        self._compiled: Any = None
 
     @property
-    def compiled(self) -> re.Pattern[str]:
+    def compiled(self) -> Any:
         if self._compiled is None:
-            self._compiled = re.compile(self._source, self._flags)
+            self._compiled = self._compiler(self._source, self._flags)
         return self._compiled
 
-    def search(self, string: str, *args: int) -> re.Match[str] | None:
-        return self.compiled.search(string, *args)
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled.search(*args, **kwargs)
 
-    def match(self, string: str, *args: int) -> re.Match[str] | None:
-        return self.compiled.match(string, *args)
+    def match(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled.match(*args, **kwargs)
 
-    def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
-        return self.compiled.fullmatch(string, *args)
+    def fullmatch(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled.fullmatch(*args, **kwargs)
 
-    def findall(self, string: str, *args: int) -> list[Any]:
-        return self.compiled.findall(string, *args)
+    def findall(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return self.compiled.findall(*args, **kwargs)  # type: ignore[no-any-return]
 
-    def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string, *args)
+    def finditer(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        return self.compiled.finditer(*args, **kwargs)  # type: ignore[no-any-return]
 
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count)
+    def sub(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled.sub(*args, **kwargs)
 
-    def split(self, string: str, maxsplit: int = 0) -> list[Any]:
-        return self.compiled.split(string, maxsplit)
+    def split(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return self.compiled.split(*args, **kwargs)  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> Any:  # pattern, flags, groups, groupindex, subn...
+        if name.startswith("__"):
+            raise AttributeError(name)  # pickle's and copy's probes: nothing to compile for them
         return getattr(self.compiled, name)
 
     def __repr__(self) -> str:

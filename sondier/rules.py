@@ -330,12 +330,17 @@ def _record_kind(path: str, rule_id: str, data: dict[str, Any]) -> str | None:
 
 
 def _context_regex(words: Sequence[str]) -> Any:
+    """The words as one pattern, compiled on first use (sondier.lazy_re): a rule's context is
+    read only for its validated candidates, and the `regex` module takes ~1 ms to compile an
+    alternation of a few dozen words, for every rule a small scan meets."""
+    from sondier.lazy_re import LazyPattern
+
     if not words:
         return None
     # Whole words: no letter or digit on either side, so `nir` matches `nir_patient` and
     # `"nir":` but not `nirvana`. Words are already folded (lower-case, no accents).
     alternation = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
+    return LazyPattern(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])", 0, regex.compile)
 
 
 def _sre() -> tuple[Any, Any]:
@@ -592,6 +597,9 @@ def _parse_files(files: Sequence[Path]) -> list[Rule]:
                     other=seen[rule.id]))
             seen[rule.id] = str(path)
             compile_rule(rule)
+            for words in (rule.context_regex, rule.testdata_context_regex):
+                if words is not None:
+                    words.compiled  # noqa: B018  every regex of a rule file is checked when it is parsed
             _CHECKED_PATTERNS.add(rule.pattern)
             rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=(),
                                  testdata_context_regex=None))

@@ -110,3 +110,16 @@ def test_select_by_id_category_and_glob() -> None:
 
 def test_fold_removes_accents_and_case() -> None:
     assert fold("Téléphone Numéro") == "telephone numero"
+
+
+def test_context_words_are_compiled_when_first_read() -> None:
+    import regex
+
+    rule = compile_rule(parse_rule({**VALID, "context": {"words": ["jeton", "token demo"]}}, "x.yaml"))
+    assert rule.compiled is not None
+    assert rule.context_regex._compiled is None  # the rule's own regex only: context words wait
+    found = rule.context_regex.search("le jeton: demo_abcdefgh12345678")
+    assert found is not None and found.group(0) == "jeton"
+    assert rule.context_regex.search("jetons") is None  # whole words, as before
+    assert isinstance(rule.context_regex.compiled, regex.Pattern)
+    assert compile_rule(parse_rule(dict(VALID), "x.yaml")).context_regex is None  # no words, no pattern
