@@ -334,3 +334,22 @@ def test_a_corrupt_name_cache_is_rebuilt(private_cache: Path, fresh_name_lists: 
     people.surnames.cache_clear()
     assert people.surnames() == expected
     assert entry.stat().st_size > 100_000  # written again, whole
+
+
+def test_phone_example_numbers_hit_equals_a_fresh_build(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import phonenumbers
+
+    from sondier.validators import phone
+
+    phone._example_numbers.cache_clear()
+    built = phone._example_numbers.__wrapped__.__wrapped__()
+    assert phone._example_numbers() == built and len(built) > 10
+    assert len(list(private_cache.glob("phone-examples-*.marshal"))) == 1
+    phone._example_numbers.cache_clear()
+    monkeypatch.setattr(phonenumbers, "example_number_for_type", _no_parsing)
+    assert phone._example_numbers() == built  # from the disk
+    phone._example_numbers.cache_clear()
+    monkeypatch.setattr(phonenumbers, "__version__", "0.0.0-other")  # other metadata: built again
+    with pytest.raises(AssertionError, match="parsed again"):
+        phone._example_numbers()
+    phone._example_numbers.cache_clear()
