@@ -27,7 +27,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` whole or not at all (a temporary file renamed over it), so a
     reader in another process sees the old file or the new one, never a part. False when the
     folder cannot be written (read-only home, a file in the folder's place)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    import threading
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one writer each
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)

@@ -353,3 +353,17 @@ def test_phone_example_numbers_hit_equals_a_fresh_build(private_cache: Path, mon
     with pytest.raises(AssertionError, match="parsed again"):
         phone._example_numbers()
     phone._example_numbers.cache_clear()
+
+
+def test_concurrent_writers_leave_one_whole_entry(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "entry.marshal"
+    values = [tuple(str(i) * 50 for i in range(2000 + n)) for n in range(8)]
+    threads = [threading.Thread(target=cache.write_keyed, args=(path, "key", v)) for v in values]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert cache.read_keyed(path, "key") in values  # one of them, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.marshal"]
