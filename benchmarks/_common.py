@@ -83,10 +83,11 @@ def best_of(n: int, command: list[str], cwd: Path | None = None) -> Timing:
 FORMATS = ("text", "sarif", "json")
 
 
-def run_once(command: list[str], cwd: Path | None = None) -> Timing:
+def run_once(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Timing:
     """Wall time and this process's own peak RSS (wait4, so earlier children do not count)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env=env)
     assert process.stdout is not None
     stdout = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)

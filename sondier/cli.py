@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -29,7 +29,35 @@ from sondier.i18n import N_, _, active_language, ngettext
 from sondier.i18n_click import install_language, lang_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+class _Commands(click.Group):
+    """The command group. Commands defined in their own modules are imported when named (or
+    when --help lists them): a `scan --staged` never pays for the baseline or fleet modules."""
+
+    # name -> (module, attribute). Baseline and ignore-file commands belong to the suppression
+    # work; the fleet scan (many repositories, on Dask or a process pool) has its own module.
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = {
+        "baseline": ("sondier.baseline_cli", "baseline"),
+        "ignore": ("sondier.baseline_cli", "ignore"),
+        "fleet": ("sondier.fleet_cli", "fleet"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            import importlib
+
+            from sondier.i18n_click import translate_help
+
+            module, attribute = self.LAZY[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            translate_help(command)  # in the language already chosen, as the rest of the tree
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              help=N_("Sondier finds personal data (NIR, IBAN, phone numbers, e-mails...) and secrets in files and "
                      "git history. Values are redacted in every output unless --show-values is given.\n\n"
                      "Exit codes: 0 clean, 1 findings, 2 usage or configuration error, 3 scan error."))
@@ -164,7 +192,7 @@ def _repository_root(path: Path) -> Path:
     developer may not)."""
     from sondier.sources.git import open_repository
 
-    return open_repository(path.resolve()).root
+    return open_repository(path.resolve(), hand_over=True).root
 
 
 def _scanned_tree_root(targets: tuple[str, ...]) -> Path:
@@ -325,14 +353,3 @@ def grade_command(explain: bool) -> None:
     click.echo(explain_method(gettext_for(active_language())), nl=False)
 
 
-# Baseline and ignore-file commands live in their own module (owned by the suppression work).
-from sondier.baseline_cli import baseline as _baseline_group  # noqa: E402
-from sondier.baseline_cli import ignore as _ignore_group  # noqa: E402
-
-main.add_command(_baseline_group)
-main.add_command(_ignore_group)
-
-# The fleet scan (many repositories, on Dask or a process pool) has its own module too.
-from sondier.fleet_cli import fleet as _fleet_command  # noqa: E402
-
-main.add_command(_fleet_command)

@@ -33,9 +33,32 @@ class _NotLineLocal(Exception):
     pass
 
 
+# (pattern, flags) -> margin: answers already known, from this process or from the parsed-rules
+# cache (sondier.rules stores each rule's answer beside it: analysing ~280 patterns with the
+# standard parser costs ~25 ms, most of a small staged scan's own work).
+_KNOWN: dict[tuple[str, tuple[str, ...]], int | None] = {}
+
+
+def remember(margins: dict[tuple[str, tuple[str, ...]], int | None]) -> None:
+    """Record answers computed earlier by ``analyse`` (the same code: the cache is keyed on it)."""
+    _KNOWN.update(margins)
+
+
 def lookahead_margin(pattern: str, flags: tuple[str, ...] = ()) -> int | None:
     """None when a match of ``pattern`` may hold a newline (or the pattern cannot be analysed);
     otherwise how many characters after the end of a line its lookaheads may read."""
+    key = (pattern, tuple(flags))
+    try:
+        return _KNOWN[key]
+    except KeyError:
+        pass
+    margin = analyse(pattern, flags)
+    _KNOWN[key] = margin
+    return margin
+
+
+def analyse(pattern: str, flags: tuple[str, ...] = ()) -> int | None:
+    """``lookahead_margin`` without the memo."""
     if "[[:" in pattern:  # POSIX classes: `regex` reads them, the standard parser reads a set
         return None
     bits = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re as _stdre
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -347,12 +347,17 @@ def _record_kind(path: str, rule_id: str, data: dict[str, Any]) -> str | None:
 
 
 def _context_regex(words: Sequence[str]) -> Any:
+    """The words as one pattern, compiled on first use (sondier.lazy_re): a rule's context is
+    read only for its validated candidates, and the `regex` module takes ~1 ms to compile an
+    alternation of a few dozen words, for every rule a small scan meets."""
+    from sondier.lazy_re import LazyPattern
+
     if not words:
         return None
     # Whole words: no letter or digit on either side, so `nir` matches `nir_patient` and
     # `"nir":` but not `nirvana`. Words are already folded (lower-case, no accents).
     alternation = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
+    return LazyPattern(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])", 0, regex.compile)
 
 
 def _sre() -> tuple[Any, Any]:
@@ -420,6 +425,11 @@ def is_catastrophic(pattern: str) -> bool:
         return False
 
 
+# Patterns that passed is_catastrophic when their rule files were parsed (this process, or the
+# one that wrote the parsed-rules cache): compiling them again at scan time skips the analysis.
+_CHECKED_PATTERNS: set[str] = set()
+
+
 def compile_rule(rule: Rule) -> Rule:
     """Return the rule with its regexes compiled; raise RuleError naming the field on failure."""
     compiled = None
@@ -428,7 +438,7 @@ def compile_rule(rule: Rule) -> Rule:
         if VALUE_GROUP not in compiled.groupindex:
             raise RuleError(rule.source, rule.id, "regex", _("must contain a named group (?P<{group}>...)").format(
                 group=VALUE_GROUP))
-    if is_catastrophic(rule.pattern):
+    if rule.pattern not in _CHECKED_PATTERNS and is_catastrophic(rule.pattern):
         raise RuleError(rule.source, rule.id, "regex", _(
             "nested unbounded quantifiers such as (a+)+ backtrack catastrophically; rewrite it "
             "(e.g. a+ instead of (a+)+, or a possessive a++)"))
@@ -503,8 +513,9 @@ def rule_files(folders: Iterable[Path]) -> list[Path]:
 def load_rules(extra: Sequence[Path] = (), include_builtin: bool = True) -> list[Rule]:
     """Load built-in rules and extra rule folders/files; duplicate ids are an error.
 
-    Parsed rules are cached on disk (keyed by every file's path, size and mtime), because
-    parsing a few hundred YAML files costs more than a pre-commit scan itself."""
+    Parsed rules are cached on disk (keyed by every file's path, size and mtime, and by the code
+    that parses them), because parsing a few hundred YAML files costs more than a pre-commit scan
+    itself. Beside each rule the cache keeps its line-local analysis (sondier.line_local)."""
     folders = ([builtin_rules_dir()] if include_builtin else []) + list(extra)
     files = rule_files(folders)
     cache = _rules_cache_path(files)
@@ -516,49 +527,75 @@ def load_rules(extra: Sequence[Path] = (), include_builtin: bool = True) -> list
     return rules
 
 
-def _rules_cache_path(files: Sequence[Path]) -> Path | None:
+# What a cached rule holds: every field but the compiled regexes, which are compiled again
+# lazily at scan time (regex objects cannot be stored), for the rules a scan meets.
+_STORED_FIELDS = tuple(f.name for f in fields(Rule) if f.compare)
+_UNCOMPILED = {f.name: f.default for f in fields(Rule) if not f.compare}
+# The modules whose code shapes a cached rule: a change to one of them is a miss.
+_CODE_FILES = ("rules.py", "line_local.py", "validators/__init__.py")
+
+
+def _rules_cache_key(files: Sequence[Path]) -> str | None:
     import hashlib
+    import os
 
     from sondier import __version__
-    from sondier.cache import cache_dir
 
-    digest = hashlib.sha256(__version__.encode())
-    for path in files:
+    digest = hashlib.sha256(f"{__version__}\0{_STORED_FIELDS}\n".encode())
+    package = Path(__file__).parent
+    for path in [*(package / name for name in _CODE_FILES), *files]:
         try:
             info = path.stat()
         except OSError:
             return None
-        digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return cache_dir() / f"rules-{digest.hexdigest()[:32]}.pickle"
+        # The file itself (device and inode) rather than Path.resolve(), which costs ~0.2 ms a
+        # file in system calls: a rewritten, replaced or moved file is a miss all the same.
+        where = f"{os.path.abspath(path)}\0{info.st_dev}\0{info.st_ino}"
+        digest.update(f"{where}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
-def _read_rules_cache(cache: Path | None) -> list[Rule] | None:
-    import pickle
+def _rules_cache_path(files: Sequence[Path]) -> tuple[Path, str] | None:
+    from sondier.cache import cache_dir
+
+    key = _rules_cache_key(files)
+    return None if key is None else (cache_dir() / f"rules-{key[:32]}.marshal", key)
+
+
+def _read_rules_cache(cache: tuple[Path, str] | None) -> list[Rule] | None:
+    from sondier.cache import read_keyed
+    from sondier.line_local import remember
 
     if cache is None:
         return None
+    stored = read_keyed(*cache)
     try:
-        with open(cache, "rb") as handle:
-            rules = pickle.load(handle)
-    except Exception:
-        return None  # absent or unreadable: parse the YAML again
-    return rules if isinstance(rules, list) and all(isinstance(r, Rule) for r in rules) else None
+        rows, margins = stored
+        rules = []
+        for row in rows:
+            if len(row) != len(_STORED_FIELDS):
+                return None
+            rule = object.__new__(Rule)
+            state = dict(zip(_STORED_FIELDS, row, strict=True))
+            state.update(_UNCOMPILED)
+            object.__setattr__(rule, "__dict__", state)
+            rules.append(rule)
+        remember({(pattern, flags): margin for pattern, flags, margin in margins})
+        _CHECKED_PATTERNS.update(rule.pattern for rule in rules)
+    except (TypeError, ValueError):
+        return None  # absent, unreadable or not what this code writes: parse the YAML again
+    return rules
 
 
-def _write_rules_cache(cache: Path | None, rules: list[Rule]) -> None:
-    import os
-    import pickle
+def _write_rules_cache(cache: tuple[Path, str] | None, rules: list[Rule]) -> None:
+    from sondier.cache import write_keyed
+    from sondier.line_local import lookahead_margin
 
     if cache is None:
         return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(rules, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache)
-    except OSError:
-        pass
+    rows = [tuple(getattr(rule, name) for name in _STORED_FIELDS) for rule in rules]
+    margins = [(r.pattern, r.flags, lookahead_margin(r.pattern, r.flags)) for r in rules if r.content]
+    write_keyed(*cache, (rows, margins))
 
 
 def _parse_files(files: Sequence[Path]) -> list[Rule]:
@@ -577,6 +614,10 @@ def _parse_files(files: Sequence[Path]) -> list[Rule]:
                     other=seen[rule.id]))
             seen[rule.id] = str(path)
             compile_rule(rule)
+            for words in (rule.context_regex, rule.testdata_context_regex):
+                if words is not None:
+                    words.compiled  # noqa: B018  every regex of a rule file is checked when it is parsed
+            _CHECKED_PATTERNS.add(rule.pattern)
             rules.append(replace(rule, compiled=None, context_regex=None, testdata_regexes=(),
                                  testdata_context_regex=None))
     return rules

@@ -55,11 +55,12 @@ class VerdictLists:
     business_as_personal: bool = False
 
 
-def _read(name: str) -> dict[str, Any]:
+def _read(name: str, raw: bytes | None = None) -> dict[str, Any]:
+    """One list file, parsed (from ``raw``, its bytes, when the caller already read them)."""
     import yaml
 
     path = LISTS_DIR / name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8") if raw is None else raw.decode("utf-8"))
     if not isinstance(data, dict) or not data.get("source"):
         raise ConfigError(_("{path}: a verdict list needs a `source:` note and its values").format(path=path))
     return data
@@ -69,19 +70,62 @@ def _lowered(values: Iterable[Any]) -> list[str]:
     return [str(v).strip().lower() for v in values]
 
 
+_LIST_FILES = ("public-domains.yaml", "role-local-parts.yaml", "disposable-domains.yaml", "contributor-files.yaml",
+               "test-words.yaml", "mail-providers.yaml", "organisation-words.yaml")
+
+
 @lru_cache(maxsize=1)
 def builtin_lists() -> VerdictLists:
-    words = _read("test-words.yaml")
+    """The shipped lists. Parsing their YAML costs more than a small staged scan, so the result is
+    cached on disk (sondier.cache), keyed on the bytes of every list file, this module's own file
+    and the version: any change to one of them is a miss, and a miss only parses again."""
+    from sondier.cache import cache_dir, read_keyed, write_keyed
+
+    sources = {name: (LISTS_DIR / name).read_bytes() for name in _LIST_FILES}
+    key = _lists_key(sources)
+    path = cache_dir() / f"verdicts-{key[:32]}.marshal"
+    cached = read_keyed(path, key)
+    if isinstance(cached, dict):
+        try:
+            return VerdictLists(**cached)
+        except TypeError:
+            pass  # written with other fields: parse again
+    lists = _parse_lists(sources)
+    write_keyed(path, key, {f: getattr(lists, f) for f in VerdictLists.__dataclass_fields__})
+    return lists
+
+
+def _lists_key(sources: dict[str, bytes]) -> str:
+    import hashlib
+
+    from sondier import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0{sorted(VerdictLists.__dataclass_fields__)}\0".encode())
+    try:
+        code = Path(__file__).stat()
+        digest.update(f"{code.st_size}\0{code.st_mtime_ns}\0".encode())
+    except OSError:
+        digest.update(b"?\0")
+    for name, raw in sorted(sources.items()):
+        digest.update(f"{name}\0{len(raw)}\0".encode() + raw)
+    return digest.hexdigest()
+
+
+def _parse_lists(sources: dict[str, bytes]) -> VerdictLists:
+    def read(name: str) -> dict[str, Any]:
+        return _read(name, sources[name])
+
+    words = read("test-words.yaml")
     return VerdictLists(
-        public_domains=tuple(_lowered(_read("public-domains.yaml")["values"])),
-        role_local_parts=frozenset(_lowered(_read("role-local-parts.yaml")["values"])),
-        disposable_domains=tuple(_lowered(_read("disposable-domains.yaml")["values"])),
-        contributor_files=tuple(str(v) for v in _read("contributor-files.yaml")["values"]),
+        public_domains=tuple(_lowered(read("public-domains.yaml")["values"])),
+        role_local_parts=frozenset(_lowered(read("role-local-parts.yaml")["values"])),
+        disposable_domains=tuple(_lowered(read("disposable-domains.yaml")["values"])),
+        contributor_files=tuple(str(v) for v in read("contributor-files.yaml")["values"]),
         test_words=frozenset(_lowered(words["test"])),
         generic_words=frozenset(_lowered(words["generic"])),
         fiction_words=frozenset(_lowered(words["fiction"])),
-        mail_providers=frozenset(_lowered(_read("mail-providers.yaml")["values"])),
-        organisation_words=frozenset(_lowered(_read("organisation-words.yaml")["values"])),
+        mail_providers=frozenset(_lowered(read("mail-providers.yaml")["values"])),
+        organisation_words=frozenset(_lowered(read("organisation-words.yaml")["values"])),
         placeholder_prefixes=tuple(_lowered(words["placeholder_prefixes"])),
         fiction_names=tuple(_name_pair(v) for v in _lowered(words["fiction_names"])),
     )

@@ -173,3 +173,29 @@ def test_rules_test_says_when_an_example_lacks_the_keywords(tmp_path: Path) -> N
     assert tested.returncode == 1
     assert "1 passed, 1 failed" in tested.stdout
     assert "keywords" in tested.stdout  # why the second example is not found
+
+
+def test_baseline_ignore_and_fleet_are_imported_only_when_named(tmp_path: Path) -> None:
+    """A scan does not pay for the baseline, ignore-file and fleet modules; --help still lists
+    them and each still runs."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("nothing here\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from sondier.cli import run\n"
+        "sys.argv = ['sondier', *sys.argv[1:]]\n"
+        "try:\n    run()\n"
+        "except SystemExit:\n    pass\n"
+        "print('loaded:', sorted(m for m in ('sondier.baseline_cli', 'sondier.fleet_cli') if m in sys.modules))\n"
+    )
+    scanned = subprocess.run([sys.executable, "-c", code, "scan", str(tmp_path), "-q"], capture_output=True, text=True)
+    assert "loaded: []" in scanned.stdout, scanned.stderr
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--help"])
+    assert all(f"  {name} " in listed.output for name in ("baseline", "ignore", "fleet", "scan", "rules"))
+    shown = runner.invoke(main, ["baseline", "show", "--file", str(tmp_path / "absent.json")])
+    assert shown.exit_code == 2 and "absent.json" in shown.output
+    assert runner.invoke(main, ["fleet", "--help"]).exit_code == 0
+    assert runner.invoke(main, ["ignore", "--help"]).exit_code == 0

@@ -166,3 +166,59 @@ def test_size_limit_applies_to_added_content(repo: GitRepo) -> None:
     assert where(result) == []
     assert [s.display for s in result.skipped] == ["huge.txt"] and "size limit" in result.skipped[0].reason
     assert result.complete  # a size-limit skip is a choice, not a scan error
+
+
+# --- on-disk caches (sondier.cache): a cold and a warm start find the same values --------------
+
+
+def _planted(repo: GitRepo) -> None:
+    repo.write("app/settings.py", f'SUPPORT = "{personal_email(21)}"\nTIMEOUT = 30\n')
+    repo.write("data/patients.csv", f"nom;prenom;nir\nDurand;Camille;{nir(22)}\n")
+    repo.stage()
+
+
+def _staged_findings(repo: GitRepo, cache: Path) -> tuple[list[tuple[str, str, int, int, str]], str]:
+    done = run_sondier(["scan", "--staged", "-f", "json"], cwd=repo.path, env={"SONDIER_CACHE_DIR": str(cache)})
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    found = sorted((f["rule_id"], f["path"], f["line"], f["column"], f["verdict"]) for f in report["findings"])
+    return found, done.stderr
+
+
+def _entries(cache: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (cache / "sondier").iterdir()}
+
+
+def test_a_staged_scan_with_a_cold_then_a_warm_cache(repo: GitRepo, tmp_path: Path) -> None:
+    _planted(repo)
+    cache = tmp_path / "cache"
+    cold, _ = _staged_findings(repo, cache)
+    assert ("email", "app/settings.py", 1, 12, "personal") in cold
+    assert ("fr-nir", "data/patients.csv", 2, 16, "personal") in cold
+    written = _entries(cache)
+    for prefix in ("rules-", "verdicts-", "hs-"):
+        assert any(name.startswith(prefix) for name in written), written
+    warm, _ = _staged_findings(repo, cache)
+    assert warm == cold
+    assert _entries(cache) == written  # every cache entry read back, none rebuilt
+
+
+def test_a_staged_scan_with_damaged_cache_entries(repo: GitRepo, tmp_path: Path) -> None:
+    _planted(repo)
+    cache = tmp_path / "cache"
+    expected, _ = _staged_findings(repo, cache)
+    for entry in (cache / "sondier").glob("*.marshal"):
+        entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 3])
+    again, stderr = _staged_findings(repo, cache)
+    assert again == expected and stderr == ""
+
+
+def test_a_staged_scan_with_an_unwritable_cache_folder(repo: GitRepo, tmp_path: Path) -> None:
+    _planted(repo)
+    expected, _ = _staged_findings(repo, tmp_path / "cache")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go\n")
+    for _ in range(2):  # nothing can be written, nothing can be read: every run rebuilds, quietly
+        found, stderr = _staged_findings(repo, blocker)
+        assert found == expected and stderr == ""
+    assert blocker.read_text() == "a file where the cache folder would go\n"

@@ -133,3 +133,16 @@ def test_fold_by_character_table_equals_the_whole_text_decomposition(text: str) 
 @settings(max_examples=400, deadline=None)
 def test_fold_equals_the_reference_on_any_text(text: str) -> None:
     assert fold(text) == _reference_fold(text)
+
+
+def test_context_words_are_compiled_when_first_read() -> None:
+    import regex
+
+    rule = compile_rule(parse_rule({**VALID, "context": {"words": ["jeton", "token demo"]}}, "x.yaml"))
+    assert rule.compiled is not None
+    assert rule.context_regex._compiled is None  # the rule's own regex only: context words wait
+    found = rule.context_regex.search("le jeton: demo_abcdefgh12345678")
+    assert found is not None and found.group(0) == "jeton"
+    assert rule.context_regex.search("jetons") is None  # whole words, as before
+    assert isinstance(rule.context_regex.compiled, regex.Pattern)
+    assert compile_rule(parse_rule(dict(VALID), "x.yaml")).context_regex is None  # no words, no pattern

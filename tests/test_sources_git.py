@@ -129,3 +129,55 @@ def test_repository_discovery_from_a_subfolder(tmp_path: Path) -> None:
     found = git_source.open_repository(repo.path / "a" / "b")
     assert found.root == repo.path.resolve()
     assert not found.bare and not found.shallow
+
+
+def test_a_handed_over_repository_is_used_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path)
+    (repo.path / "sub").mkdir()
+    calls: list[tuple[str, ...]] = []
+    real_run_git = git_source.run_git
+
+    def counting(cwd: Path, *args: str, **kwargs: object) -> object:
+        calls.append(args)
+        return real_run_git(cwd, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(git_source, "run_git", counting)
+    opened = git_source.open_repository((repo.path / "sub").resolve(), hand_over=True)  # the CLI, from a sub-folder
+    assert opened.root == repo.path.resolve() and len(calls) == 1
+    again = git_source.open_repository(opened.root, need_work_tree=True)  # the scan that follows
+    assert again == opened and len(calls) == 1
+    assert git_source.open_repository(opened.root) == opened and len(calls) == 2  # taken once: git asked again
+    git_source.open_repository(opened.root, hand_over=True)
+    git_source.open_repository(repo.path / "sub")  # another path: git is asked, the hand-over dropped
+    assert len(calls) == 4
+    assert git_source.open_repository(opened.root) == opened and len(calls) == 5  # and the hand-over is gone
+
+
+def test_a_staged_scan_runs_git_twice(tmp_path: Path) -> None:
+    """`sondier scan --staged` asks git for the repository once and for the staged patch once."""
+    import json
+    import os
+    import shutil
+    import stat
+
+    from conftest import run_sondier
+
+    repo = make_repo(tmp_path / "repo")
+    repo.write("a.txt", f"contact: {personal_email(7)}\n")
+    repo.stage()
+    wrapper_dir = tmp_path / "bin"
+    wrapper_dir.mkdir()
+    log = tmp_path / "git.log"
+    real_git = shutil.which("git")
+    wrapper = wrapper_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real_git}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    env = {**repo.env, "PATH": f"{wrapper_dir}{os.pathsep}{os.environ['PATH']}",
+           "SONDIER_CACHE_DIR": str(tmp_path / "cache")}
+    done = run_sondier(["scan", "--staged", "--format", "json"], cwd=repo.path, env=env)
+    assert done.returncode == 1, done.stderr
+    assert [(f["rule_id"], f["path"]) for f in json.loads(done.stdout)["findings"]] == [("email", "a.txt")]
+    calls = log.read_text().splitlines()
+    assert sum("rev-parse --absolute-git-dir" in c for c in calls) == 1, calls
+    assert sum(" diff --cached " in f" {c} " for c in calls) == 1, calls
+    assert len(calls) == 2, calls

@@ -16,11 +16,12 @@ from urllib.parse import unquote
 # ----------------------------------------------------------------------------- shared helpers
 from sondier.filters import shannon_entropy
 from sondier.i18n import N_
+from sondier.lazy_re import lazy
 from sondier.reasons import JWT_SIGNED
 from sondier.validators import VALID, Verdict
 
 # A reference to something else, not a value: ${VAR}, {{ var }}, <token>, %(name)s, $(cmd), #{x}...
-_TEMPLATE_RE = re.compile(
+_TEMPLATE_RE = lazy(
     r"""
     \$\{[^}]*\}? | \{\{.*?\}\}? | \{%.*?%\} | <[^<>]{1,80}> | %\([\w.-]+\)[sd]
     | ^\$\(.*\)$ | ^\$[A-Za-z_][\w]*$ | ^%[A-Za-z_][\w.-]*%$ | \#\{[^}]*\} | ^@[A-Za-z_]+@$
@@ -63,24 +64,24 @@ _WEAK_DEFAULTS = frozenset(
 
 _SEQUENCES = ("0123456789", "123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "azertyuiop")
 
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_RE = lazy(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # Subresource integrity attributes and content digests (lock files, Dockerfiles, go.sum).
-_DIGEST_RE = re.compile(r"^(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:=][A-Za-z0-9+/=_-]{16,}$", re.I)
-_PROVIDER_PREFIX_RE = re.compile(
+_DIGEST_RE = lazy(r"^(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:=][A-Za-z0-9+/=_-]{16,}$", re.I)
+_PROVIDER_PREFIX_RE = lazy(
     r"(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|imt|agent|oas|soat|cbt|ffct)-|[sr]k_(?:live|test|prod)_|"
     r"xox[abpersco]-|xapp-|A(?:KIA|SIA|BIA|CCA)[A-Z0-9]|AIza|npm_|pypi-|hf_|api_org_|sk-ant-|sk-(?:proj|svcacct|admin)-|"
     r"do[opr]_v1_|SG\.|xkeysib-|xsmtpsib-|shp(?:at|ca|pa|ss)_|hv[sb]\.|dapi[0-9a-f]|pnu_|glc_|glsa_|sntry[us]_|"
     r"lin_api_|pscale_|rubygems_|ntn_|dckr_(?:pat|oat)_|sq[upab]_|sgp_|whsec_|pplx-|gsk_|r8_|AKCp|SCW[A-Z0-9]{17}$|"
     r"eyJ[A-Za-z0-9_-]{8,}\.eyJ)"
 )
-_NUMBER_RE = re.compile(r"^[+-]?[\d_.,:eE-]+$")
-_VERSION_RE = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+.][\w.]+)?$")
+_NUMBER_RE = lazy(r"^[+-]?[\d_.,:eE-]+$")
+_VERSION_RE = lazy(r"^v?\d+(?:\.\d+){1,3}(?:[-+.][\w.]+)?$")
 # Identifiers: camelCase, PascalCase, snake_case, CONSTANT_CASE, kebab-case, dotted.name.
-_IDENTIFIER_RE = re.compile(r"^[A-Za-z_$]+(?:[.:-][A-Za-z_$]+)*$")
-_DOTTED_RE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(\))?$")
-_CAMEL_RE = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+\d{0,3}$|^(?:[A-Z][a-z]+){2,}\d{0,3}$")
-_PATH_RE = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:[\\/]|\\\\)|\.(?:[a-z]{1,5})$")
-_FILE_EXT_RE = re.compile(
+_IDENTIFIER_RE = lazy(r"^[A-Za-z_$]+(?:[.:-][A-Za-z_$]+)*$")
+_DOTTED_RE = lazy(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(\))?$")
+_CAMEL_RE = lazy(r"^[a-z]+(?:[A-Z][a-z]+)+\d{0,3}$|^(?:[A-Z][a-z]+){2,}\d{0,3}$")
+_PATH_RE = lazy(r"^(?:/|\./|\.\./|~/|[A-Za-z]:[\\/]|\\\\)|\.(?:[a-z]{1,5})$")
+_FILE_EXT_RE = lazy(
     r"\.(?:py|js|ts|json|ya?ml|toml|ini|cfg|conf|txt|md|html?|css|png|jpe?g|gif|svg|pem|crt|key|"
     r"pub|p12|pfx|jks|env|sh|sql|xml|lock|log|csv|db|sqlite|gz|zip|tar|exe|dll|so|jar)$",
     re.I,
@@ -136,7 +137,7 @@ def looks_like_identifier(value: str) -> bool:
     return False
 
 
-_SNAKE_PIECE_RE = re.compile(r"([a-z]+)[0-9]*")
+_SNAKE_PIECE_RE = lazy(r"([a-z]+)[0-9]*")
 
 
 def _is_snake_case_name(value: str) -> bool:
@@ -156,8 +157,8 @@ def _is_snake_case_name(value: str) -> bool:
 
 # Pieces of a camelCase / PascalCase name: words, acronyms (HTTP, X25519) and numbers. Matched
 # left to right without nested repetition, so a long value cannot make the matcher backtrack.
-_PIECES_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+[0-9]*(?![a-z])|[0-9]+")
-_CONSONANT_RUN_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.I)
+_PIECES_RE = lazy(r"[A-Z]?[a-z]+|[A-Z]+[0-9]*(?![a-z])|[0-9]+")
+_CONSONANT_RUN_RE = lazy(r"[bcdfghjklmnpqrstvwxz]{5,}", re.I)
 
 
 def _split_pieces(part: str) -> list[str] | None:
@@ -214,10 +215,10 @@ def char_classes(value: str) -> int:
 
 # ----------------------------------------------------------------------------- generic values
 
-_CONSTANT_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # S3_SECRET_ACCESS_KEY: a name
-_EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-_WORD_LIST_PIECE_RE = re.compile(r"[a-z]+\d*|\d+")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_CONSTANT_RE = lazy(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # S3_SECRET_ACCESS_KEY: a name
+_EMAIL_RE = lazy(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_WORD_LIST_PIECE_RE = lazy(r"[a-z]+\d*|\d+")
+_DATE_RE = lazy(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def _is_word_list(value: str) -> bool:
@@ -328,7 +329,7 @@ def validate_generic_password(value: str) -> Verdict:
     return VALID
 
 
-_TEST_PASSWORD_RE = re.compile(
+_TEST_PASSWORD_RE = lazy(
     r"(?:test|demo|dev|sample|dummy|fake|example|foo|bar|user|admin|guest|pass|key|token)[\W_]*\d{0,6}"
 )
 
@@ -363,7 +364,7 @@ def validate_user_password(value: str) -> Verdict:
     return VALID
 
 
-_TEST_HOSTS_RE = re.compile(
+_TEST_HOSTS_RE = lazy(
     r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host|hostname|server|"
     r"(?:[\w-]+\.)*example(?:\.(?:com|org|net))?|(?:[\w-]+\.)+(?:test|example|invalid|localhost))"
     r"(?::\d+)?$",
@@ -472,14 +473,14 @@ def validate_jwt_base64(value: str) -> Verdict:
 
 # ----------------------------------------------------------------------------- private keys
 
-_PEM_RE = re.compile(
+_PEM_RE = lazy(
     r"-----BEGIN ([A-Z0-9 ]*?)PRIVATE KEY(?: BLOCK)?-----(.*?)"
     r"-----END [A-Z0-9 ]*?PRIVATE KEY(?: BLOCK)?-----",
     re.S,
 )
 _OPENSSH_MAGIC = b"openssh-key-v1\x00"
-_QUOTE_PREFIX_RE = re.compile(r"^(?:\+\s*)?[\"'`]")
-_QUOTE_SUFFIX_RE = re.compile(r"(?:[\"'`]\s*[+,;)]?)?\s*\\?$")
+_QUOTE_PREFIX_RE = lazy(r"^(?:\+\s*)?[\"'`]")
+_QUOTE_SUFFIX_RE = lazy(r"(?:[\"'`]\s*[+,;)]?)?\s*\\?$")
 
 
 def _pem_body_lines(body: str) -> list[str]:
@@ -537,7 +538,7 @@ def validate_private_key(value: str) -> Verdict:
 
 # Folders and file names of tests, specs, fixtures and seeds (pytest, Jest/Vitest, RSpec, JUnit,
 # PHPUnit, Go, Playwright/Cypress): where developers write the passwords their tests log in with.
-_TEST_PATH_RE = re.compile(
+_TEST_PATH_RE = lazy(
     r"(?:^|/)(?:tests?|specs?|__tests__|__mocks__|e2e|cypress|playwright|fixtures?|testdata|test[_-]data|"
     r"testing|seeds?|factories|mocks?|stubs?)/"
     r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*[._-](?:test|spec|e2e|integration|stories)\.[a-z]+|"
@@ -550,8 +551,8 @@ _TEST_WORDS = (
     "fake", "mock", "motdepasse", "azerty", "qwerty", "admin", "token", "foo", "bar", "local", "dev",
 )  # fmt: skip
 _LEET = str.maketrans("013457@$", "oieastas")
-_WORD_PIECE_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_VOWELS_RE = re.compile(r"[aeiouy]", re.I)
+_WORD_PIECE_RE = lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_VOWELS_RE = lazy(r"[aeiouy]", re.I)
 
 
 def is_test_path(path: str) -> bool:
