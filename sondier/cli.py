@@ -291,7 +291,7 @@ def rules_test(files: tuple[Path, ...], verbose: bool) -> None:
         if verbose or not outcome.passed:
             mark = "ok  " if outcome.passed else "FAIL"
             click.echo(_("{mark} {rule} {kind} example #{index}: {message}").format(
-                mark=mark, rule=outcome.rule_id, kind=outcome.kind, index=outcome.index, message=outcome.message))
+                mark=mark, rule=outcome.rule_id, kind=outcome.kind, index=outcome.index, message=_(outcome.message)))
     click.echo(_("{passed} passed, {failed} failed").format(passed=len(outcomes) - len(failed), failed=len(failed)))
     sys.exit(1 if failed else 0)
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from sondier.chunks import Chunk, path_chunk
 from sondier.detection import Detector
+from sondier.i18n import N_
 from sondier.rules import Rule, compile_rule, load_rules
+
+# Outcome messages: English msgids, translated where they are printed (cli.rules_test).
+FOUND = N_("found")
+NOT_FOUND = N_("not found")
+NO_KEYWORD = N_("not found: the example holds none of the rule's keywords (the rule runs only where one is)")
 
 
 @dataclass(frozen=True)
@@ -35,9 +41,9 @@ def check_rule(rule: Rule, detector: Detector | None = None) -> list[Outcome]:
             if kind == "negative":
                 found = [f for f in found if f.actionable]
             passed = bool(found) if kind == "positive" else not found
-            message = "found" if found else "not found"
+            message = FOUND if found else NOT_FOUND
             if kind == "positive" and not found and _lacks_keywords(rule, example):
-                message = "not found: the example holds none of the rule's keywords (the rule runs only where one is)"
+                message = NO_KEYWORD
             outcomes.append(Outcome(rule.id, kind, index, passed, message))
     return outcomes
 

@@ -501,3 +501,62 @@ def test_every_name_of_a_long_author_tuple_is_a_contributor(tmp_path: Path) -> N
     verdicts = _verdicts(tmp_path, "lib/io.py", source)
     assert [v for _, value, v in verdicts if value != PERSON_MAIL] == ["contributor"] * len(names)
     assert ("email", PERSON_MAIL, "personal") in verdicts
+
+
+def test_address_index_finds_exactly_the_addresses_in_the_same_record() -> None:
+    import random
+
+    from sondier.verdict import _AddressIndex, _same_record
+
+    rng = random.Random(7)
+
+    def finding(rule_id: str, line: int, record: str | None) -> Finding:
+        return Finding(rule_id=rule_id, rule_name=rule_id, category="pii", severity="medium", confidence=1.0,
+                       path="f.csv", line=line, column=1, end_line=line, end_column=2, value="v", record=record)
+
+    def some_record() -> str | None:
+        return rng.choice([None, "r1", "r2", "r3", f"r{rng.randint(4, 40)}"])
+
+    addresses = [finding("email", rng.randint(1, 60), some_record()) for _ in range(300)]
+    index = _AddressIndex(addresses)
+    for _ in range(300):
+        phone = finding("fr-phone", rng.randint(1, 60), some_record())
+        expected = sorted(id(a) for a in addresses if _same_record(a, phone))
+        assert sorted(id(a) for a in index.near(phone)) == expected
+
+
+def test_last_opener_substring_test_never_hides_an_opener() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from sondier.verdict import _OPENER, _last_opener
+
+    pieces = st.sampled_from(["Lieu", ".create", ".new!", "create(", " :org", "company", ": {", "= [", ":", "\n",
+                              "  ", "x", "phone;", "06 12", "{", "(", "[", "'k'", ".objects.create"])
+
+    @given(st.lists(pieces, max_size=12).map("".join))
+    @settings(max_examples=500, deadline=None)
+    def check(text: str) -> None:
+        openers = list(_OPENER.finditer(text))
+        expected = next(g for g in openers[-1].groups() if g) if openers else None
+        assert _last_opener(text) == expected
+
+    check()
+
+
+def test_domain_patterns_answer_as_fnmatch_over_the_list() -> None:
+    import fnmatch
+
+    from sondier.verdict import _domain_matches
+
+    patterns = ("gouv.fr", "ac-*.fr", "example.org", "*.test", "x?z.fr")
+
+    def reference(domain: str) -> bool:
+        labels = domain.split(".")
+        return any(len(labels) >= p.count(".") + 1 and fnmatch.fnmatchcase(".".join(labels[-(p.count(".") + 1):]), p)
+                   for p in patterns)
+
+    for domain in ("gouv.fr", "mairie.gouv.fr", "xgouv.fr", "ac-lyon.fr", "a.ac-lyon.fr", "ac.fr", "example.org",
+                   "mail.example.org", "foo.test", "test", "xyz.fr", "a.xyz.fr", "orange.fr", "fr", ""):
+        assert _domain_matches(domain, patterns) == reference(domain), domain
+        assert _domain_matches(domain, list(patterns)) == reference(domain), domain  # any sequence
