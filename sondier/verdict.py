@@ -238,6 +238,15 @@ class Judge:
 
     def __init__(self, lists: VerdictLists | None = None) -> None:
         self.lists = lists or builtin_lists()
+        self._contributor_patterns: dict[str, str | None] = {}  # file name -> its authorship pattern
+
+    def _contributor_pattern(self, file_name: str) -> str | None:
+        """The authorship-file pattern naming this file (`AUTHORS*`), once per file, not once per
+        finding: an export's 400,000 values share one file name."""
+        if file_name not in self._contributor_patterns:
+            self._contributor_patterns[file_name] = next(
+                (p for p in self.lists.contributor_files if fnmatch.fnmatchcase(file_name, p)), None)
+        return self._contributor_patterns[file_name]
 
     def judge(self, finding: Finding, line: str, previous: str | None = None, above: str | None = None,
               block: str | None = None) -> None:
@@ -265,7 +274,7 @@ class Judge:
         if finding.rule_id in BUSINESS_RULES:
             return BUSINESS, [N_("identifies a legal person (business register number)")]
         file_name = finding.path.rsplit("/", 1)[-1]
-        pattern = next((p for p in self.lists.contributor_files if fnmatch.fnmatchcase(file_name, p)), None)
+        pattern = self._contributor_pattern(file_name)
         if pattern is not None:
             return CONTRIBUTOR, [AUTHORSHIP_FILE.format(pattern=pattern)]
         if finding.rule_id == "email":
