@@ -20,7 +20,9 @@ from sondier.config import Config
 from sondier.detection import Detected, Detector
 from sondier.errors import ConfigError
 from sondier.findings import Finding, ScanResult
+from sondier.i18n import _
 from sondier.rules import Rule
+from sondier.scan_errors import CANNOT_READ, REGEX_TIME_LIMIT, SKIPPED_WITH_ERROR
 from sondier.sources.files import FileTask, Skipped, read_chunks
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # below this, forking workers costs more than it saves
@@ -75,7 +77,7 @@ def _scan_files(batch: Sequence[FileTask]) -> _BatchResult:
         except FileNotFoundError:
             continue  # removed during the scan: nothing left to leak
         except OSError as exc:
-            errors.append(f"{task.display}: cannot read: {exc.strerror or exc}")
+            errors.append(CANNOT_READ.format(path=task.display, reason=exc.strerror or exc))
     _collect_timeouts(errors)
     return _BatchResult(detected, errors, files, size)
 
@@ -93,10 +95,8 @@ def _scan_chunks(batch: Sequence[Chunk]) -> _BatchResult:
 def _collect_timeouts(errors: list[str]) -> None:
     assert _DETECTOR is not None
     for timeout in _DETECTOR.matcher.timeouts:
-        errors.append(
-            f"{timeout.path}: rule '{timeout.rule.id}' ({timeout.rule.source}) exceeded the regex time limit "
-            f"of {_DETECTOR.matcher.regex_timeout}s; fix its pattern (catastrophic backtracking?)"
-        )
+        errors.append(REGEX_TIME_LIMIT.format(path=timeout.path, rule=timeout.rule.id, source=timeout.rule.source,
+                                              seconds=_DETECTOR.matcher.regex_timeout))
     _DETECTOR.matcher.timeouts.clear()
 
 
@@ -184,7 +184,7 @@ def scan_files(
         if isinstance(item, Skipped):
             result.skipped.append(item)
             if item.error:
-                result.errors.append(f"{item.display}: {item.reason}")
+                result.errors.append(SKIPPED_WITH_ERROR.format(path=item.display, reason=item.reason))
         else:
             tasks.append(item)
     total = sum(t.size for t in tasks)
@@ -233,7 +233,7 @@ def load_selected_rules(config: Config) -> list[Rule]:
 
     rules = select(load_rules(config.extra_rules), config.enable, config.disable)
     if not rules:
-        raise ConfigError("no rule is enabled: check rules.enable / rules.disable and --rule / --disable-rule")
+        raise ConfigError(_("no rule is enabled: check rules.enable / rules.disable and --rule / --disable-rule"))
     return rules
 
 

@@ -641,3 +641,36 @@ def test_a_text_shared_by_two_domains_has_one_translation() -> None:
                 conflicts.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r}, {path.name} {string!r}")
             seen.setdefault(key, (path.name, string))
     assert not conflicts, "\n".join(conflicts)
+
+
+def test_scan_errors_are_read_in_french_and_recorded_in_english(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    french = run_sondier(["scan", "--lang", "fr", str(missing)])
+    assert french.returncode == 3
+    assert "fichier ou dossier introuvable" in french.stdout and "no such file" not in french.stdout
+    english = run_sondier(["scan", "--lang", "en", str(missing)])
+    assert "no such file or directory" in english.stdout
+    reports = [json.loads(run_sondier(["scan", "--lang", lang, "--format", "json", str(missing)]).stdout)
+               for lang in ("fr", "en")]
+    assert reports[0]["scan"]["errors"] == reports[1]["scan"]["errors"]
+    assert reports[0]["scan"]["errors"][0].endswith(": no such file or directory")
+
+
+def test_every_scan_error_template_reads_back_in_french() -> None:
+    from sondier import scan_errors
+    from sondier.i18n import speaking
+
+    samples = {
+        scan_errors.CANNOT_READ.format(path="a.txt", reason="Permission denied"): "illisible",
+        scan_errors.SKIPPED_WITH_ERROR.format(path="b", reason=scan_errors.CANNOT_LIST.format(reason="x")):
+            "impossible de lister le dossier",
+        scan_errors.TOO_LARGE.format(size=20, limit=10): "octets",
+        scan_errors.REGEX_TIME_LIMIT.format(path="c", rule="r", source="s.yaml", seconds=5.0): "temps limite",
+        scan_errors.UNREADABLE_COMMIT.format(commit="abc", reason="git failed"): "illisible",
+        scan_errors.MISSING_OBJECT.format(commit="abc", path="p", object="def"): "absent",
+    }
+    with speaking("fr"):
+        for english, french_word in samples.items():
+            shown = scan_errors.localized_error(english)
+            assert french_word in shown and shown != english, (english, shown)
+            assert not typography_problems(shown), shown

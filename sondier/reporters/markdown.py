@@ -21,6 +21,7 @@ from sondier.reporters.common import (
     severity_rank,
     shown_value,
 )
+from sondier.scan_errors import localized_error
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -108,7 +109,7 @@ def _errors(result: ScanResult) -> list[str]:
     if not result.errors:
         return []
     lines = ["> [!WARNING]", "> " + _("**The scan is incomplete**: the result above does not cover everything."), ">"]
-    lines += [f"> - {escape(error)}" for error in result.errors[:50]]
+    lines += [f"> - {escape(localized_error(error))}" for error in result.errors[:50]]
     if len(result.errors) > 50:
         more = len(result.errors) - 50
         lines.append("> - " + _("… and {count} more error(s)").format(count=more))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from sondier.i18n import _, active_language
 from sondier.reasons import localized, localized_all
 from sondier.reporters import ReportOptions
+from sondier.scan_errors import localized_error
 
 if TYPE_CHECKING:
     from sondier.findings import Finding, ScanResult
@@ -109,7 +110,8 @@ def _summary(console, result: ScanResult) -> None:  # type: ignore[no-untyped-de
     if verdicts is not None:
         console.print(verdicts)
     for error in result.errors:
-        console.print("[bold red]" + _("scan error:") + f"[/bold red] {escape(str(error))}", markup=True)
+        shown = escape(localized_error(str(error)))
+        console.print("[bold red]" + _("scan error:") + f"[/bold red] {shown}", markup=True)
     if result.errors:
         incomplete = _("The scan is incomplete: the result above does not cover everything.")
         console.print(f"[bold red]{incomplete}[/bold red]")

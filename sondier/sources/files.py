@@ -14,6 +14,16 @@ from typing import BinaryIO
 
 from sondier.chunks import Chunk
 from sondier.records import open_sql_header
+from sondier.scan_errors import (
+    CANNOT_LIST,
+    CANNOT_STAT,
+    DANGLING_SYMLINK,
+    NO_SUCH_FILE,
+    NOT_REGULAR,
+    SYMLINK_LOOP,
+    SYMLINK_NOT_FOLLOWED,
+    TOO_LARGE,
+)
 
 CHUNK_CHARS = 4 * 1024 * 1024  # text handed to the matcher at once
 OVERLAP_CHARS = 64 * 1024  # longest value that can straddle a boundary (PEM keys are ~4 KB)
@@ -126,33 +136,33 @@ def _walk_one(
         info = os.lstat(path)
     except FileNotFoundError:
         if explicit:
-            yield Skipped(display, "no such file or directory", error=True)
+            yield Skipped(display, NO_SUCH_FILE, error=True)
         return  # vanished during the walk
     except OSError as exc:
-        yield Skipped(display, f"cannot stat: {exc.strerror}", error=True)
+        yield Skipped(display, CANNOT_STAT.format(reason=exc.strerror), error=True)
         return
     if stat.S_ISLNK(info.st_mode):
         if not follow and not explicit:
-            yield Skipped(display, "symbolic link (not followed; use --follow-symlinks)")
+            yield Skipped(display, SYMLINK_NOT_FOLLOWED)
             return
         try:
             info = os.stat(path)
         except OSError:
-            yield Skipped(display, "dangling symbolic link")
+            yield Skipped(display, DANGLING_SYMLINK)
             return
     if stat.S_ISDIR(info.st_mode):
         key = (info.st_dev, info.st_ino)
         if key in seen_dirs:
-            yield Skipped(display, "symbolic link loop")
+            yield Skipped(display, SYMLINK_LOOP)
             return
         seen_dirs.add(key)
         yield _Folder(path)
         return
     if not stat.S_ISREG(info.st_mode):
-        yield Skipped(display, "not a regular file (FIFO, socket or device): never opened")
+        yield Skipped(display, NOT_REGULAR)
         return
     if max_size is not None and info.st_size > max_size:
-        yield Skipped(display, f"larger than the size limit ({info.st_size} > {max_size} bytes)")
+        yield Skipped(display, TOO_LARGE.format(size=info.st_size, limit=max_size))
         return
     yield FileTask(str(path), display, info.st_size)
 
@@ -170,7 +180,7 @@ def _walk_dir(
     except FileNotFoundError:
         return
     except OSError as exc:
-        yield Skipped(_display(path, root), f"cannot list folder: {exc.strerror}", error=True)
+        yield Skipped(_display(path, root), CANNOT_LIST.format(reason=exc.strerror), error=True)
         return
     for entry in entries:
         if entry.name in SKIPPED_DIRS and entry.is_dir(follow_symlinks=False):

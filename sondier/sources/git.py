@@ -25,6 +25,7 @@ from sondier.chunks import Chunk, CommitInfo, path_chunk
 from sondier.errors import ConfigError, ScanError
 from sondier.findings import Finding
 from sondier.i18n import N_, _
+from sondier.scan_errors import ADDED_TOO_LARGE, LFS_POINTER_SKIPPED, MISSING_OBJECT, UNREADABLE_COMMIT
 from sondier.sources.diff_parser import CommitHeader, DiffParser, FileLines, FileNote, join_lines
 from sondier.sources.files import CONTEXT_CHARS, OVERLAP_CHARS, Skipped, decode_bytes, matches_any
 
@@ -344,8 +345,7 @@ class GitSource:
                 section_bytes += event.size
                 if self.max_file_size is not None and section_bytes > self.max_file_size and not oversize:
                     oversize = True
-                    self._skip(event.path, f"more than {self.max_file_size} bytes added (size limit): the rest "
-                                           "of this file's change is not scanned")
+                    self._skip(event.path, ADDED_TOO_LARGE.format(limit=self.max_file_size))
                 chunk = None if oversize else added.add(event)
                 if chunk is not None:
                     yield chunk
@@ -372,8 +372,7 @@ class GitSource:
 
     def _note_lfs_pointer(self, piece: FileLines) -> None:
         if piece.numbers and piece.numbers[0] == 1 and piece.lines[0].startswith(LFS_POINTER):
-            self._skip(piece.path, "Git LFS pointer: the pointer is scanned, the stored object is not "
-                                   "(scan a checkout after `git lfs pull`)")
+            self._skip(piece.path, LFS_POINTER_SKIPPED)
 
     def _skip(self, path: str, reason: str) -> None:
         if path not in self.skipped:
@@ -422,8 +421,8 @@ class Unreadable:
 
     def describe(self) -> str:
         if self.path:
-            return f"commit {self.commit[:12]}: {self.path}: object {self.object_id[:12]} is missing"
-        return f"commit {self.commit[:12]}: cannot be read ({self.reason})"
+            return MISSING_OBJECT.format(commit=self.commit[:12], path=self.path, object=self.object_id[:12])
+        return UNREADABLE_COMMIT.format(commit=self.commit[:12], reason=self.reason)
 
     def to_dict(self) -> dict[str, str]:
         return {"commit": self.commit, "path": self.path, "object": self.object_id, "reason": self.reason}
