@@ -38,6 +38,8 @@ import tempfile
 from pathlib import Path
 
 from _common import gitleaks, run_once, sondier
+from git_history import _french_iban as _iban
+from git_history import _nir
 
 TARGET_MS = 100
 STAGED_FILES = 10
@@ -47,23 +49,6 @@ SEED = 20261203
 
 
 # --- generated personal data and secrets (never real) ----------------------------------------
-
-
-def _nir(rng: random.Random) -> str:
-    body = (
-        f"{rng.choice('12')}{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 95):02d}"
-        f"{rng.randint(1, 999):03d}{rng.randint(1, 999):03d}"
-    )
-    return f"{body}{97 - int(body) % 97:02d}"
-
-
-def _iban(rng: random.Random) -> str:
-    from stdnum import iban
-
-    bank, branch, account = rng.randint(10000, 99999), rng.randint(10000, 99999), rng.randint(10**10, 10**11 - 1)
-    rib_key = 97 - (89 * bank + 15 * branch + 3 * account) % 97
-    bban = f"{bank}{branch}{account}{rib_key:02d}"
-    return "FR" + iban.calc_check_digits("FR00" + bban) + bban
 
 
 def _token(rng: random.Random) -> str:
@@ -89,10 +74,20 @@ def planted_files(rng: random.Random) -> dict[str, str]:
         f'FALLBACK_IBAN = "{_iban(rng)}"\n'
         "TIMEOUT_SECONDS = 30\n"
     )
-    client = (
+    client = _release_client(f"'{_token(rng)}'")
+    return {
+        "data/export_clients.csv": "\n".join(rows) + "\n",
+        "billing/settings.py": settings,
+        "web/release_client.js": client,
+    }
+
+
+def _release_client(token_expression: str) -> str:
+    """A small JavaScript API client whose token is ``token_expression`` (a literal or the environment)."""
+    return (
         "// Client for the release API.\n"
         "const API = 'https://api.github.com';\n"
-        f"const TOKEN = '{_token(rng)}';\n\n"
+        f"const TOKEN = {token_expression};\n\n"
         "export async function latest(repo) {\n"
         "  const response = await fetch(`${API}/repos/${repo}/releases/latest`, {\n"
         "    headers: { Authorization: `token ${TOKEN}` },\n"
@@ -100,11 +95,6 @@ def planted_files(rng: random.Random) -> dict[str, str]:
         "  return response.json();\n"
         "}\n"
     )
-    return {
-        "data/export_clients.csv": "\n".join(rows) + "\n",
-        "billing/settings.py": settings,
-        "web/release_client.js": client,
-    }
 
 
 def clean_files(rng: random.Random) -> dict[str, str]:
@@ -119,17 +109,7 @@ def clean_files(rng: random.Random) -> dict[str, str]:
         'SUPPORT_CONTACT = os.environ.get("SUPPORT_CONTACT", "")\n'
         "TIMEOUT_SECONDS = 30\n"
     )
-    client = (
-        "// Client for the release API.\n"
-        "const API = 'https://api.github.com';\n"
-        "const TOKEN = process.env.GITHUB_TOKEN;\n\n"
-        "export async function latest(repo) {\n"
-        "  const response = await fetch(`${API}/repos/${repo}/releases/latest`, {\n"
-        "    headers: { Authorization: `token ${TOKEN}` },\n"
-        "  });\n"
-        "  return response.json();\n"
-        "}\n"
-    )
+    client = _release_client("process.env.GITHUB_TOKEN")
     return {
         "data/export_articles.csv": "\n".join(rows) + "\n",
         "billing/settings.py": settings,
