@@ -560,3 +560,19 @@ def test_domain_patterns_answer_as_fnmatch_over_the_list() -> None:
                    "mail.example.org", "foo.test", "test", "xyz.fr", "a.xyz.fr", "orange.fr", "fr", ""):
         assert _domain_matches(domain, patterns) == reference(domain), domain
         assert _domain_matches(domain, list(patterns)) == reference(domain), domain  # any sequence
+
+
+def test_an_address_on_a_huge_line_of_names_is_judged_from_its_surroundings_only() -> None:
+    """A minified file's one line of capitalised words: the named-address pattern backtracked over
+    the whole line for each address (a 20-commit history never ended). A 240 KB line now costs
+    what a short one does; the old code did not finish within a minute."""
+    import time
+
+    value = "jean.dupont@exemple-mairie.fr"
+    line = "Aa Bb " * 20000 + value + " Cc Dd" * 20000
+    finding = Finding(rule_id="email", rule_name="e", category="pii", severity="medium", confidence=1.0,
+                      path="app.min.js", line=1, column=line.index(value) + 1, end_line=1, end_column=1, value=value)
+    started = time.perf_counter()
+    Judge().judge(finding, line, None, above=None, block="x")
+    assert time.perf_counter() - started < 5  # generous: milliseconds here, minutes before
+    assert finding.verdict  # judged, whatever the verdict
