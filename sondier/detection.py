@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from sondier.reasons import COLUMNS, CONTEXT_WORD, DECODED_FROM, IN_A_TEST_FILE,
 from sondier.records import Record, Records
 from sondier.rules import Rule
 from sondier.scoring import CONTEXT_BOOST, context_word, testdata_context_word, vetoing_key
-from sondier.suppression.inline import marker_for
+from sondier.suppression.inline import marker_for, marker_offsets
 from sondier.validators.secrets import is_test_path, value_written_for_tests
 
 # Several kinds of personal data in one record (RECORD_KINDS distinct rules) raise each value's
@@ -54,6 +55,7 @@ class _Lines:
     def __init__(self, chunk: Chunk) -> None:
         self.chunk = chunk
         self._index: list[int] | None = None
+        self._markers: list[int] | None = None
 
     @property
     def index(self) -> list[int]:
@@ -90,6 +92,20 @@ class _Lines:
             if found < 0:
                 break
         return text[begin:start - 1][-600:]
+
+    def marker_near(self, offset: int) -> bool:
+        """Whether an ignore marker starts on the line holding ``offset`` or on the line before."""
+        if self._markers is None:
+            self._markers = marker_offsets(self.chunk.text)
+        if not self._markers:
+            return False
+        text = self.chunk.text
+        start = text.rfind("\n", 0, offset) + 1
+        if start > 0:
+            start = text.rfind("\n", 0, start - 1) + 1
+        end = text.find("\n", offset)
+        at = bisect_left(self._markers, start)
+        return at < len(self._markers) and (end < 0 or self._markers[at] < end)
 
     def line_text(self, offset: int) -> tuple[str, str | None]:
         text = self.chunk.text
@@ -518,6 +534,6 @@ class Detector:
                 block = lines.lines_above(candidate.start, depth) if depth else None
                 self.judge.judge(finding, text, previous, above=lines.lines_above(candidate.start, ABOVE_LINES),
                                  block=block)
-            if self.inline_ignore:
+            if self.inline_ignore and lines.marker_near(candidate.start):
                 finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
         return finding

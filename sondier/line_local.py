@@ -128,3 +128,22 @@ def _class_holds_newline(items: list[tuple[Any, Any]]) -> bool:
 def _refuse_if(condition: bool) -> None:
     if condition:
         raise _NotLineLocal
+
+
+# A match wider than this is "unbounded" for matching.py's long-line windows.
+MAX_MATCH_WIDTH = 4096
+
+
+def max_match_width(pattern: str, flags: tuple[str, ...] = ()) -> int | None:
+    """The most characters a match of ``pattern`` can span (lookarounds consume none), or None
+    when unbounded, wider than MAX_MATCH_WIDTH, or not readable by the standard parser."""
+    if "[[:" in pattern:
+        return None
+    bits = 0
+    for flag in flags:
+        bits |= _FLAGS.get(flag, 0)
+    try:
+        widest = sre_parse.parse(pattern, bits).getwidth()[1]
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return None
+    return widest if widest <= MAX_MATCH_WIDTH else None

@@ -24,7 +24,7 @@ from typing import Any
 
 from sondier.cache import cache_dir
 from sondier.chunks import Chunk
-from sondier.line_local import lookahead_margin
+from sondier.line_local import lookahead_margin, max_match_width
 from sondier.prefilter import prefilter_pattern
 from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
 from sondier.sources.files import matches_any
@@ -79,8 +79,9 @@ class _HyperscanPrefilter:
     holds) is cached on disk, keyed by the patterns themselves: the pre-commit hook pays the
     compilation once per rule-set change, not once per commit."""
 
-    def __init__(self, hs: Any, rules: Sequence[Rule]) -> None:
+    def __init__(self, hs: Any, rules: Sequence[Rule], single_match: bool = True) -> None:
         self._hs = hs
+        self._single_match = single_match
         translated = [self._translate(rule) for rule in rules]
         key = hashlib.sha256(repr((getattr(hs, "__version__", ""), translated)).encode()).hexdigest()[:32]
         cache = cache_dir() / f"hs-{key}.db"
@@ -93,7 +94,9 @@ class _HyperscanPrefilter:
 
     def _translate(self, rule: Rule) -> tuple[bytes, int]:
         hs = self._hs
-        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY | hs.HS_FLAG_SINGLEMATCH
+        flag = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_ALLOWEMPTY
+        if self._single_match:
+            flag |= hs.HS_FLAG_SINGLEMATCH
         if "ignorecase" in rule.flags:
             flag |= hs.HS_FLAG_CASELESS
         if "dotall" in rule.flags:
@@ -174,6 +177,23 @@ class _HyperscanPrefilter:
             self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
         return {self.indices[i]: at for i, at in found.items()}
 
+    def match_ends(self, data: bytes, limit: int) -> list[int] | None:
+        """Every offset where one of the patterns may end a match (a database built with
+        ``single_match=False``), in bytes; None past ``limit`` of them."""
+        ends: list[int] = []
+        if self.db is None:
+            return None
+
+        def on_match(expression_id: int, start: int, end: int, flags: int, context: Any) -> bool:
+            ends.append(end)
+            return len(ends) > limit  # True stops the scan
+
+        try:
+            self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        except self._hs.ScanTerminated:
+            return None
+        return ends
+
 
 class Matcher:
     """Finds candidates of every rule in a chunk."""
@@ -204,6 +224,10 @@ class Matcher:
         self._fallback = [i for i in content if i not in in_db]
         self._context_tokens = {i: t for i in content if (t := _context_tokens(self.rules[i])) is not None}
         self._tokens = _TokenFinder(hs, {t for words in self._context_tokens.values() for w in words for t in w})
+        self._hs = hs
+        # Built on the first long line that needs them (see _long_line_windows).
+        self._end_finders: dict[int, _HyperscanPrefilter] = {}
+        self._widths: dict[int, int | None] = {}
         self.timeouts: list[RuleTimeout] = []
 
     def _database(self, hs: Any, indices: list[int]) -> _HyperscanPrefilter | None:
@@ -268,49 +292,99 @@ class Matcher:
 
     # --- where to look ----------------------------------------------------------------------------
 
-    def _block_windows(self, text: str, data: bytes) -> dict[int, list[tuple[int, int]]]:
-        """For each line-local rule hyperscan saw, the runs of blocks (start, end: the offset of
-        the closing newline or the text's end) where it may match. A block is a run of whole
-        lines of about BLOCK_CHARS: a line-local match lies inside one, and each block's edges
-        look to hyperscan like the text's own (a line start, a final newline)."""
+    def _block_windows(self, text: str, data: bytes) -> dict[int, list[_Window]]:
+        """For each line-local rule hyperscan saw, the windows where it may match, in order: runs
+        of blocks (a block is a run of whole lines of about BLOCK_CHARS: a line-local match lies
+        inside one, and each block's edges look to hyperscan like the text's own), or, inside a
+        long line, the stretches around the places where the rule may end a match."""
         assert self._blocks is not None
         bounds = _block_bounds(text)
         if text.isascii():
             pieces: Iterable[bytes] = (data[start:end] for start, end in bounds)
         else:
             pieces = (text[start:end].encode("utf-8", "surrogatepass") for start, end in bounds)
-        windows: dict[int, list[tuple[int, int]]] = {}
+        windows: dict[int, list[_Window]] = {}
         for position, blocks in self._blocks.present_by_piece(pieces).items():
-            runs: list[tuple[int, int]] = []
+            index = self._windowed[position]
+            margin = self._margins[index] + 2  # +2: `$` must not see a false end
+            runs: list[_Window] = []
             for block in blocks:
                 start, end = bounds[block]
-                end = end - 1 if text[end - 1] == "\n" else end
-                if runs and start == runs[-1][1] + 1:
-                    runs[-1] = (runs[-1][0], end)  # the next block: one window
-                else:
-                    runs.append((start, end))
-            windows[self._windowed[position]] = runs
+                end = end - 1 if text[end - 1] == "\n" else end  # the closing newline's offset
+                parts = self._long_line_windows(index, text, start, end) if end - start > LONG_BLOCK else None
+                for part in parts or [(start, end, end + margin)]:
+                    if runs and part[0] <= runs[-1][1] + 1:  # touching or overlapping: one window
+                        last = runs[-1]
+                        runs[-1] = (last[0], max(last[1], part[1]), max(last[2], part[2]))
+                    else:
+                        runs.append(part)
+            windows[index] = runs
         return windows
 
-    def _window_spans(self, index: int, chunk: Chunk, runs: list[tuple[int, int]]) -> list[_Span] | None:
+    def _long_line_windows(self, index: int, text: str, start: int, end: int) -> list[_Window] | None:
+        """Inside a block longer than LONG_BLOCK (a minified file's line: the block is then that
+        line, and one window over it ran the exact regex over 800 KB per rule), the windows
+        around each offset where hyperscan says the rule may end a match. None to keep the
+        whole block: a rule of unbounded width, or too many possible ends.
+
+        Why the windows find exactly what a search of the whole text finds: every match of the
+        exact pattern is a match of its prefilter form, which hyperscan reports by its end e
+        (one character later where a trailing lookahead became a character class). A match
+        ending there starts at or after e - width - 1, so the window [e - width - 2, e] holds
+        its start; the regex may read up to width + margin past the window's end, so no match
+        starting in the window is cut short. A match that overlaps a window's start would end
+        at a reported offset whose window overlaps this one: they are merged, so the search
+        never starts inside a match the whole-text search would have found first."""
+        width = self._match_width(index)
+        if width is None:
+            return None
+        finder = self._end_finder(index)
+        piece = text[start:end]
+        data = piece.encode("utf-8", "surrogatepass")
+        ends = finder.match_ends(data, limit=max(MIN_END_LIMIT, len(data) // 32))
+        if ends is None:
+            return None
+        offsets = sorted(set(ends)) if piece.isascii() else _char_offsets(data, ends)
+        reach = width + self._margins[index] + 2
+        windows: list[_Window] = []
+        for offset in offsets:
+            window_end = min(end, start + offset)
+            window = (max(start, start + offset - width - 2), window_end, window_end + reach)
+            if windows and window[0] <= windows[-1][1] + 1:
+                windows[-1] = (windows[-1][0], window[1], window[2])
+            else:
+                windows.append(window)
+        return windows
+
+    def _match_width(self, index: int) -> int | None:
+        if index not in self._widths:
+            rule = self.rules[index]
+            self._widths[index] = max_match_width(rule.pattern, rule.flags)
+        return self._widths[index]
+
+    def _end_finder(self, index: int) -> _HyperscanPrefilter:
+        finder = self._end_finders.get(index)
+        if finder is None:
+            finder = _HyperscanPrefilter(self._hs, [self.rules[index]], single_match=False)
+            self._end_finders[index] = finder
+        return finder
+
+    def _window_spans(self, index: int, chunk: Chunk, runs: list[_Window]) -> list[_Span] | None:
         """The matches of a line-local rule, searched only in ``runs``; None when the runs
         cover most of the text (one search over the whole text is then cheaper)."""
         text = chunk.text
-        if len(runs) > 1 and sum(end - start for start, end in runs) * 10 > len(text) * 9:
+        if len(runs) > 1 and sum(end - start for start, end, _ in runs) * 10 > len(text) * 9:
             return None
         rule = self.rules[index]
         compiled = ensure_compiled(rule).compiled
-        margin = self._margins[index]
         spans: list[_Span] = []
         deadline = time.monotonic() + self.regex_timeout
         try:
-            for start, end in runs:
-                # Past the line, up to the widest lookahead (+2: `$` must not see a false end).
-                stop = min(len(text), end + margin + 2)
+            for start, end, reach in runs:
                 remaining = max(deadline - time.monotonic(), 0.001)
-                for match in compiled.finditer(text, start, stop, timeout=remaining):
+                for match in compiled.finditer(text, start, min(len(text), reach), timeout=remaining):
                     if match.start() > end:
-                        break  # begins on a later line: outside this window
+                        break  # begins past the window (on a later line, or later in a long one)
                     spans.append((*match.span(VALUE_GROUP), *match.span()))
         except TimeoutError:
             self.timeouts.append(RuleTimeout(rule, chunk.path))
@@ -395,6 +469,21 @@ _Span = tuple[int, int, int, int]  # value start, value end, match start, match 
 
 
 BLOCK_CHARS = 1024  # hyperscan is asked about blocks of whole lines of about this size
+LONG_BLOCK = 4 * BLOCK_CHARS  # a block this long is one long line: narrowed by _long_line_windows
+MIN_END_LIMIT = 256  # possible match ends in a long line before it is searched whole
+_Window = tuple[int, int, int]  # first offset a match may start at, last one, how far the regex may read
+
+
+def _char_offsets(data: bytes, ends: Iterable[int]) -> list[int]:
+    """UTF-8 byte offsets (each at a character's edge, as hyperscan's UTF-8 mode reports them)
+    as character offsets, in order: one decoding pass over the text, however many there are."""
+    offsets: list[int] = []
+    byte_at = char_at = 0
+    for end in sorted(set(ends)):
+        char_at += len(data[byte_at:end].decode("utf-8", "surrogatepass"))
+        byte_at = end
+        offsets.append(char_at)
+    return offsets
 
 
 def _block_bounds(text: str) -> list[tuple[int, int]]:

@@ -96,6 +96,11 @@ def _sample_texts() -> list[str]:
     texts.append("\n".join(examples))
     texts.append("\n".join(f"é{e}ü — {e}" for e in examples))  # multi-byte characters: byte and char offsets differ
     texts.append("  ".join(examples))  # one long line
+    # Long lines, narrowed around hyperscan's match ends: minified-looking code, examples glued
+    # to each other (matches that touch or overlap) and after multi-byte characters.
+    texts.extend(";".join(text.splitlines()) for text in texts[:40])
+    texts.append("".join(examples))
+    texts.append("é".join(examples) + "—")
     return texts
 
 
@@ -114,6 +119,27 @@ def test_line_windows_find_exactly_what_whole_text_search_finds() -> None:
         assert _all_candidates(windowed, text) == expected
         found += len(expected)
     assert found > 1000  # the comparison saw real matches, not only empty lists
+
+
+def test_long_lines_are_searched_only_around_possible_match_ends() -> None:
+    if matching._hyperscan() is None:
+        pytest.skip("hyperscan not installed")
+    filler = "var a=b.c(d),e=f[g]+h;" * 2000  # a minified file's one line, 44 KB
+    text = f"{filler}x=732829320;{filler}é y=123456782;{filler}"
+    matcher = Matcher([DIGITS])
+    [runs] = matcher._block_windows(text, text.encode()).values()
+    assert sum(end - start for start, end, _ in runs) < 100  # two short windows, not 130 KB
+    assert values(matcher, text) == values(Matcher([DIGITS], line_windows=False), text)
+    assert [v for _, v in values(matcher, text)] == ["732829320", "123456782"]
+
+
+def test_max_match_width() -> None:
+    from sondier.line_local import max_match_width
+
+    assert max_match_width(r"(?<![\d])(?P<value>\d{9})(?!\d)") == 9  # lookarounds consume nothing
+    assert max_match_width(r"a{0,30}?(?:bc|d)") == 32
+    assert max_match_width(r"a+") is None  # unbounded: the long line is searched whole
+    assert max_match_width(r"\p{L}{3}") is None  # `regex` syntax the standard parser cannot read
 
 
 def test_line_local_analysis() -> None:

@@ -52,6 +52,16 @@ def _covers(line: str, next_line_marker: bool, rule_id: str, category: str, know
     return False
 
 
+def marker_offsets(text: str) -> list[int]:
+    """Where the ``sondier:ignore`` markers of a text start, in order: one search per chunk, so
+    that a finding on a line without one never lower-cases that line (on an 800 KB minified
+    line, thousands of findings each copied it)."""
+    lowered = text.lower()  # a copy, yet ten times faster than a case-blind regex search
+    if "sondier:" not in lowered:
+        return []
+    return [match.start() for match in _MARKER.finditer(text)]
+
+
 def marker_for(
     line: str, previous_line: str | None, rule_id: str, category: str, known_ids: Collection[str]
 ) -> str | None:
