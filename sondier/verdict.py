@@ -239,6 +239,9 @@ class Judge:
     def __init__(self, lists: VerdictLists | None = None) -> None:
         self.lists = lists or builtin_lists()
         self._contributor_patterns: dict[str, str | None] = {}  # file name -> its authorship pattern
+        # Everything a verdict reads -> the verdict: a history judges the same value in the same
+        # surroundings once per commit that re-adds it (a regenerated page, a rebased file).
+        self._known: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
 
     def _contributor_pattern(self, file_name: str) -> str | None:
         """The authorship-file pattern naming this file (`AUTHORS*`), once per file, not once per
@@ -257,7 +260,21 @@ class Judge:
         # The line around the value only, before any test reads it: _NAMED_ADDRESS on a 1 MB
         # minified line took minutes per value (a 20-commit history of trackdechets never ended).
         line, at = _around(line, finding.value, finding.column - 1)
-        credited = finding.rule_id == "email" and (_credited_above(line, finding.value, above or previous)
+        above = above or previous  # both empty or None on a chunk's first lines
+        key = (finding.rule_id, finding.value, finding.path, finding.test_data, tuple(finding.verdict_reasons),
+               finding.column_name, line, at, above, block)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= JUDGED_KEPT:
+                self._known.clear()  # a bound on memory; the next values fill it again
+            verdict, reasons = self._judge(finding, line, at, above, block)
+            known = self._known[key] = (verdict, tuple(reasons))
+        finding.verdict = known[0]
+        finding.verdict_reasons = list(known[1])
+
+    def _judge(self, finding: Finding, line: str, at: int, above: str | None,
+               block: str | None) -> tuple[str, list[str]]:
+        credited = finding.rule_id == "email" and (_credited_above(line, finding.value, above)
                                                    or _in_author_tuple(block, line))
         verdict, reasons = self._verdict(finding, line, at, credited)
         before = (block or "") + "\n" + line[:at]
@@ -265,8 +282,7 @@ class Judge:
             verdict, reasons = _organisation_phone(finding.path, before) or (verdict, reasons)
         if verdict == PERSONAL and finding.rule_id == "email" and _in_a_list_of_authors(before):
             verdict, reasons = CONTRIBUTOR, [N_("in a list of authors or contributors (package or schema metadata)")]
-        finding.verdict = verdict
-        finding.verdict_reasons = reasons
+        return verdict, reasons
 
     def _verdict(self, finding: Finding, line: str, at: int, credited: bool = False) -> tuple[str, list[str]]:
         if finding.test_data:
@@ -510,10 +526,10 @@ _AUTHOR_TUPLE = re.compile(r"__(?:author|credits|maintainer)s?__\s*=\s*[(\[]")
 def _in_author_tuple(block: str | None, line: str) -> bool:
     """A named address continuing `__author__ = ("Guido van Rossum <...>, " "Mike Verdone <...>"`
     many lines down: the tuple opened above is not closed yet."""
-    if not block or not _NAMED_ADDRESS.search(line):
+    if not block or "__" not in block:  # the cheap tests first: _NAMED_ADDRESS backtracks
         return False
     opened = list(_AUTHOR_TUPLE.finditer(block))
-    return bool(opened) and not re.search(r"[)\]]", block[opened[-1].end():])
+    return bool(opened) and not re.search(r"[)\]]", block[opened[-1].end():]) and bool(_NAMED_ADDRESS.search(line))
 
 
 def _is_mailing_list(local: str, domain: str) -> bool:
@@ -573,6 +589,7 @@ def _credited_above(line: str, value: str, previous: str | None) -> bool:
     return not re.search(r"\w", rest.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
 
 
+JUDGED_KEPT = 8192  # verdicts a Judge remembers (a key holds at most ~2 KB of surroundings)
 LINE_WINDOW = 400  # characters kept on each side of a value: a line's context, not a 30 MB minified file
 
 
