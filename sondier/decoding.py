@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from sondier.offsets import char_offsets
+
 MIN_RUN = 20
 _RUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-_RUN_CHAR = _RUN_CHARS.__contains__
+_RUN_BYTES = frozenset("".join(sorted(_RUN_CHARS)).encode())
 MAX_RUN = 64 * 1024
 MAX_DEPTH = 2
 # The standard alphabet only: runs of `_`/`-` are identifiers far more often than URL-safe
@@ -73,10 +75,9 @@ def _base64_runs(text: str, runs: Any) -> Iterator[tuple[int, int]]:
 def _percent_tokens(text: str) -> Iterator[tuple[int, int, str]]:
     """Tokens (no spaces or quotes) holding at least two %XX escapes, found line by line from
     the escapes themselves: a token regex run over the whole text backtracks badly."""
-    line_end = -1
-    for escape in _PERCENT_ESCAPE.finditer(text):
-        if escape.start() < line_end:
-            continue
+    line_end = 0
+    # One search per line holding an escape (a data: URI may hold thousands of them).
+    while (escape := _PERCENT_ESCAPE.search(text, line_end)) is not None:
         line_start = text.rfind("\n", 0, escape.start()) + 1
         line_end = text.find("\n", escape.end())
         if line_end < 0:
@@ -115,24 +116,30 @@ class LongRunDetector:
         except ImportError:
             return
         db = hyperscan.Database()
-        db.compile(expressions=[b"[A-Za-z0-9+/]{%d,}={0,2}(?:[^A-Za-z0-9+/=]|$)" % MIN_RUN], ids=[0], elements=1,
+        db.compile(expressions=[b"[A-Za-z0-9+/]{%d,}(?:==?|[^A-Za-z0-9+/=]|$)" % MIN_RUN], ids=[0], elements=1,
                    flags=[hyperscan.HS_FLAG_SOM_LEFTMOST])
         self._db = db
         self._scratch = hyperscan.Scratch(db)
 
     def __call__(self, text: str) -> list[tuple[int, int]] | None:
         """(start, end) of every run, or None when the caller must use the regex instead."""
-        if self._db is None or not text.isascii():
+        if self._db is None:
             return None
         found: list[tuple[int, int]] = []
 
         def on_match(_id: int, start: int, end: int, _flags: int, _context: Any) -> None:
             found.append((start, end))
 
-        self._db.scan(text.encode("ascii"), match_event_handler=on_match, scratch=self._scratch)
-        runs = []
+        # The run alphabet is ASCII: in UTF-8 bytes, a run ends where it ends in characters.
+        data = text.encode("utf-8", "surrogatepass")
+        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        ends: dict[int, int] = {}  # start -> end: the regex's run, padding included
         for start, end in found:
-            if end < len(text) or not _RUN_CHAR(text[end - 1]):
-                end -= 1  # the reported end includes the character that closes the run
-            runs.append((start, end))
-        return runs
+            if data[end - 1] != 61 and (end < len(data) or data[end - 1] not in _RUN_BYTES):  # 61: "="
+                end -= 1  # the reported end includes the byte that closes the run
+            ends[start] = max(end, ends.get(start, end))
+        runs = sorted(ends.items())
+        if len(data) == len(text):
+            return runs
+        at = char_offsets(data, (offset for run in runs for offset in run))
+        return [(at[start], at[end]) for start, end in runs]

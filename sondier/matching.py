@@ -25,6 +25,7 @@ from typing import Any
 from sondier.cache import cache_dir
 from sondier.chunks import Chunk
 from sondier.line_local import lookahead_margin, max_match_width
+from sondier.offsets import char_offsets
 from sondier.prefilter import prefilter_pattern
 from sondier.rules import VALUE_GROUP, Rule, ensure_compiled
 from sondier.sources.files import matches_any
@@ -344,7 +345,7 @@ class Matcher:
         ends = finder.match_ends(data, limit=max(MIN_END_LIMIT, len(data) // 32))
         if ends is None:
             return None
-        offsets = sorted(set(ends)) if piece.isascii() else _char_offsets(data, ends)
+        offsets = sorted(set(ends)) if piece.isascii() else sorted(char_offsets(data, ends).values())
         reach = width + self._margins[index] + 2
         windows: list[_Window] = []
         for offset in offsets:
@@ -473,17 +474,6 @@ LONG_BLOCK = 4 * BLOCK_CHARS  # a block this long is one long line: narrowed by 
 MIN_END_LIMIT = 256  # possible match ends in a long line before it is searched whole
 _Window = tuple[int, int, int]  # first offset a match may start at, last one, how far the regex may read
 
-
-def _char_offsets(data: bytes, ends: Iterable[int]) -> list[int]:
-    """UTF-8 byte offsets (each at a character's edge, as hyperscan's UTF-8 mode reports them)
-    as character offsets, in order: one decoding pass over the text, however many there are."""
-    offsets: list[int] = []
-    byte_at = char_at = 0
-    for end in sorted(set(ends)):
-        char_at += len(data[byte_at:end].decode("utf-8", "surrogatepass"))
-        byte_at = end
-        offsets.append(char_at)
-    return offsets
 
 
 def _block_bounds(text: str) -> list[tuple[int, int]]:

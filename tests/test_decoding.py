@@ -2,6 +2,11 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sondier import decoding
 from sondier.chunks import Chunk
 from sondier.decoding import LongRunDetector, find_encoded
 from sondier.detection import Detector
@@ -55,3 +60,33 @@ def test_binary_and_identifiers_are_not_decoded() -> None:
     noise = base64.b64encode(bytes(range(256))).decode()
     text = f"{noise}\nthisIsALongCamelCaseIdentifierName\nabcdefghijklmnopqrstuvwxyz\n"
     assert list(find_encoded(text, LongRunDetector())) == []
+
+
+_PIECES = [*"Ab9+/=é—\n %2F", "QUJD" * 5, "%41%42", "\udc80"]  # a lone surrogate: a git path's raw byte
+_RUN_TEXT = st.lists(st.sampled_from(_PIECES), max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RUN_TEXT)
+def test_hyperscan_runs_are_the_regex_runs_in_any_text(text: str) -> None:
+    detector = LongRunDetector()
+    if detector(text) is None:
+        pytest.skip("hyperscan not installed")
+    # The regex walk (the fallback) says where runs are; hyperscan must agree, also after
+    # multi-byte characters, where its byte offsets are turned into character offsets.
+    assert detector(text) == list(decoding._base64_runs(text, None))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RUN_TEXT)
+def test_percent_tokens_are_those_of_every_escape(text: str) -> None:
+    tokens = list(decoding._percent_tokens(text))
+    # Every token holding two escapes, line by line (what the search over escapes must find).
+    expected = []
+    offset = 0
+    for line in text.split("\n"):
+        if decoding._PERCENT_ESCAPE.search(line):
+            expected += [(offset + t.start(), offset + t.end(), t.group(0)) for t in decoding._TOKEN.finditer(line)
+                         if t.group(0).count("%") >= 2]
+        offset += len(line) + 1
+    assert tokens == expected
