@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -413,16 +414,18 @@ def _scan_git_stream(task: _GitTask, stream: Any) -> _GitBatchResult:
 
 def _scan_git_history(repo: Any, slices: Iterator[list[str]], config: Config, rules: Sequence[Rule],
                       path_filters: Sequence[str], want_removed: bool,
-                      what: str) -> tuple[ScanResult, list[tuple[str, str, str]], int]:
+                      what: str) -> tuple[ScanResult, Counter[tuple[str, str, str]], int]:
     """Scan the commits of ``slices`` (from sources.git.commit_slices), in parallel when there is
-    more than one slice; returns the result, the removed-value events and the commit count."""
+    more than one slice; returns the result, the removed-value events (how many times each
+    commit removed each value: a history's 315,000 events are 61,000 distinct ones) and the
+    commit count."""
     import itertools
 
     first = list(itertools.islice(slices, 2))
     tasks = (_GitTask(repo, commits, tuple(config.exclude), tuple(path_filters), config.max_file_size, want_removed,
                       what, config.ignore_errors) for commits in itertools.chain(first, slices))
     result = ScanResult(rules=list(rules))
-    removed: list[tuple[str, str, str]] = []
+    removed: Counter[tuple[str, str, str]] = Counter()
     skipped: dict[str, Skipped] = {}
     unreadable: list[Any] = []
     commits = 0
@@ -432,7 +435,7 @@ def _scan_git_history(repo: Any, slices: Iterator[list[str]], config: Config, ru
                                   throttle.release):
             assert isinstance(batch, _GitBatchResult)
             _accumulate(result, batch)
-            removed.extend(batch.removed)
+            removed.update(batch.removed)
             commits += batch.commits
             unreadable.extend(batch.unreadable)
             for item in batch.skipped:

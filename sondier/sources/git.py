@@ -15,7 +15,7 @@ import os
 import subprocess
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -515,7 +515,7 @@ ValueKey = tuple[str, str]  # (rule id, value)
 
 def deduplicate_history(
     findings: list[Finding],
-    removed: Iterable[tuple[str, str, str]],
+    removed: Mapping[tuple[str, str, str], int],
     repo: Repository,
     revisions: Sequence[str],
     since: str | None,
@@ -533,9 +533,9 @@ def deduplicate_history(
         assert finding.commit is not None
         deltas[finding.commit.sha][(finding.rule_id, finding.value)] += 1
     tracked = {key for changes in deltas.values() for key in changes}
-    for sha, rule_id, value in removed:
+    for (sha, rule_id, value), times in removed.items():  # how many times each commit removed each value
         if (rule_id, value) in tracked:
-            deltas[sha][(rule_id, value)] -= 1
+            deltas[sha][(rule_id, value)] -= times
     positions, carrying, head_state = _walk_commits(repo, revisions, since, until, max_count, deltas)
     # The replayed counts say which values HEAD holds; a value they say is gone is confirmed with
     # `git grep` (exact, but ~1.5 s per 30 MB tree with hundreds of values, so only for those).
