@@ -59,15 +59,25 @@ def lookahead_margin(pattern: str, flags: tuple[str, ...] = ()) -> int | None:
 
 def analyse(pattern: str, flags: tuple[str, ...] = ()) -> int | None:
     """``lookahead_margin`` without the memo."""
+    parsed = _parse(pattern, flags)
+    if parsed is None:
+        return None
+    try:
+        return _margin(list(parsed), parsed.state.flags)
+    except (_NotLineLocal, OverflowError, RecursionError, ValueError):
+        return None
+
+
+def _parse(pattern: str, flags: tuple[str, ...]) -> Any:
+    """The standard parser's tree of ``pattern``, or None when only `regex` can read it."""
     if "[[:" in pattern:  # POSIX classes: `regex` reads them, the standard parser reads a set
         return None
     bits = 0
     for flag in flags:
         bits |= _FLAGS.get(flag, 0)
     try:
-        parsed = sre_parse.parse(pattern, bits)
-        return _margin(list(parsed), parsed.state.flags)
-    except (re.error, _NotLineLocal, OverflowError, RecursionError, ValueError):
+        return sre_parse.parse(pattern, bits)
+    except (re.error, OverflowError, RecursionError, ValueError):
         return None
 
 
@@ -137,13 +147,11 @@ MAX_MATCH_WIDTH = 4096
 def max_match_width(pattern: str, flags: tuple[str, ...] = ()) -> int | None:
     """The most characters a match of ``pattern`` can span (lookarounds consume none), or None
     when unbounded, wider than MAX_MATCH_WIDTH, or not readable by the standard parser."""
-    if "[[:" in pattern:
+    parsed = _parse(pattern, flags)
+    if parsed is None:
         return None
-    bits = 0
-    for flag in flags:
-        bits |= _FLAGS.get(flag, 0)
     try:
-        widest = sre_parse.parse(pattern, bits).getwidth()[1]
-    except (re.error, OverflowError, RecursionError, ValueError):
+        widest = parsed.getwidth()[1]
+    except (OverflowError, RecursionError, ValueError):
         return None
     return widest if widest <= MAX_MATCH_WIDTH else None
