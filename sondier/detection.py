@@ -225,6 +225,44 @@ def _in_svg_geometry(chunk: Chunk, start: int) -> bool:
     line_start = chunk.text.rfind("\n", 0, start) + 1
     return _SVG_GEOMETRY.search(chunk.text, max(line_start, start - 4000), start) is not None
 
+class SharedParts:
+    """One object for equal reason lists, column names and confidences across the findings a
+    detector makes. A leaked export's rows give every value of a column the same reasons: shared,
+    a finding weighs about half as much, and it pickles to the main process once per batch.
+    Detection replaces a finding's lists instead of changing them (see Finding). The parts are
+    fixed texts (rules' and verdicts' reasons, never values), so the tables stay small; they are
+    bounded anyway."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._lists: dict[tuple[str, ...], list[str]] = {}
+        self._names: dict[str, str] = {}
+        self._numbers: dict[float, float] = {}
+
+    def list(self, items: list[str]) -> list[str]:
+        """The shared list equal to ``items``: never to be changed in place."""
+        return self._lists.setdefault(tuple(items), items)
+
+    def text(self, text: str) -> str:
+        """The shared string equal to ``text`` (a reason formatted for each value alike)."""
+        return self._names.setdefault(text, text)
+
+    def share(self, finding: Finding) -> None:
+        if len(self._lists) > self.LIMIT or len(self._names) > self.LIMIT or len(self._numbers) > self.LIMIT:
+            self._reset()
+        finding.reasons = self.list(finding.reasons)
+        finding.verdict_reasons = self.list(finding.verdict_reasons)
+        finding.confidence = self._numbers.setdefault(finding.confidence, finding.confidence)
+        if finding.column_name is not None:
+            finding.column_name = self._names.setdefault(finding.column_name, finding.column_name)
+        if finding.end_line == finding.line:
+            finding.end_line = finding.line  # one int object for both
+
+
 class Detector:
     def __init__(
         self,
@@ -247,6 +285,7 @@ class Detector:
         self.rule_ids = frozenset(r.id for r in rules)
         self.decode = decode
         self._long_runs: LongRunDetector | None = None
+        self.shared = SharedParts()
 
     def detect(self, chunk: Chunk) -> Detected:
         if chunk.origin == PATH_ORIGIN:
@@ -254,18 +293,25 @@ class Detector:
         result = Detected()
         lines = _Lines(chunk)
         records = Records(chunk, lines.position)
+        # What the clear text holds, known before its candidates: when nothing in it decodes (most
+        # texts, and every large export) no record of the values already found is needed.
+        encoded = self._encoded_in(chunk) if self.decode else []
         seen: set[tuple[str, str]] = set()
         pending: list[Finding] = []
         scored: list[_Scored] = []
         for candidate in self.matcher.candidates(chunk, context_gate=True):
-            seen.add((candidate.rule.id, candidate.value))
+            if encoded:
+                seen.add((candidate.rule.id, candidate.value))
             score = self._score(candidate, chunk, None, records)
             if score is not None:
                 scored.append(_Scored(candidate, *score))
-        for item in resolve_overlaps(scored):
+        survivors = resolve_overlaps(scored)
+        del scored
+        for index, item in enumerate(survivors):
+            survivors[index] = None  # type: ignore[call-overload]  # its candidate goes as its finding comes
             self._keep(result, item, chunk, lines, records, pending)
-        if self.decode:
-            self._detect_encoded(result, chunk, lines, records, pending, chunk, seen, depth=1)
+        if encoded:
+            self._detect_encoded(result, chunk, lines, records, pending, chunk, seen, depth=1, found=encoded)
         self._weigh_records(result, pending)
         if self.matcher.record_rules:
             self._detect_records(result, chunk, lines, records)
@@ -359,13 +405,13 @@ class Detector:
     def _detect_encoded(
         self, result: Detected, outer: Chunk, lines: _Lines, records: Records, pending: list[Finding],
         text_chunk: Chunk, seen: set[tuple[str, str]], depth: int, location: Encoded | None = None,
+        found: list[Encoded] | None = None,
     ) -> None:
         """Scan what base64/percent-encoded strings of ``text_chunk`` decode to; findings are
-        placed on the encoded string of the original chunk (``location`` at depth 2)."""
-        if self._long_runs is None:
-            self._long_runs = LongRunDetector()
+        placed on the encoded string of the original chunk (``location`` at depth 2). ``found``:
+        the encoded strings of ``text_chunk``, when already known."""
         owned_end = outer.owned_end if outer.owned_end is not None else len(outer.text)
-        for encoded in find_encoded(text_chunk.text, self._long_runs):
+        for encoded in found if found is not None else self._encoded_in(text_chunk):
             place = location or encoded
             if place.start < outer.owned_start or place.start >= owned_end:
                 continue
@@ -377,6 +423,11 @@ class Detector:
                 self._add(result, candidate, inner, lines, records, pending, outer=(outer, place))
             if depth < MAX_DEPTH:
                 self._detect_encoded(result, outer, lines, records, pending, inner, seen, depth + 1, place)
+
+    def _encoded_in(self, chunk: Chunk) -> list[Encoded]:
+        if self._long_runs is None:
+            self._long_runs = LongRunDetector()
+        return list(find_encoded(chunk.text, self._long_runs))
 
     def _add(
         self, result: Detected, candidate: Candidate, chunk: Chunk, lines: _Lines, records: Records,
@@ -400,7 +451,7 @@ class Detector:
             return
         if outer is not None:
             outer_chunk, place = outer
-            reasons.append(DECODED_FROM.format(kind=place.kind))
+            reasons = [*reasons, DECODED_FROM.format(kind=place.kind)]  # the scored list may be shared
             candidate = Candidate(rule, candidate.value, place.start, place.end, place.start, place.end)
             chunk = outer_chunk
         # Below the threshold but in a record: kept aside until the record's other values are known
@@ -433,7 +484,8 @@ class Detector:
             ids = rich.get(finding.record or "")
             if ids is not None and personal(finding):
                 finding.confidence = round(min(1.0, finding.confidence + RECORD_BOOST), 2)
-                finding.reasons.append(RECORD_WITH.format(rules=", ".join(ids)))
+                finding.reasons = [*finding.reasons, RECORD_WITH.format(rules=", ".join(ids))]
+                self.shared.share(finding)
         rules = {r.id: r for r in self.matcher.rules}
         for finding in pending:
             if finding.confidence >= self._threshold(rules[finding.rule_id]):
@@ -473,7 +525,7 @@ class Detector:
             word = context_word(Candidate(rule, value, place.start, place.end, place.start, place.end), outer_chunk)
         if word is not None:
             confidence = min(1.0, confidence + CONTEXT_BOOST)
-            reasons.append(CONTEXT_WORD.format(word=word))
+            reasons.append(self.shared.text(CONTEXT_WORD.format(word=word)))
         elif rule.context_required or verdict.weak:
             return None
         test_reason = (verdict.reason or N_("test data")) if verdict.test_data else test_data_reason(rule, value)
@@ -494,7 +546,8 @@ class Detector:
                 confidence = min(confidence, TEST_DATA_CONFIDENCE)
             if test_reason not in reasons:
                 reasons.append(test_reason)
-        return round(confidence, 2), reasons, test_reason, record
+        # Shared from here on: the candidates of a large export wait for resolve_overlaps together.
+        return round(confidence, 2), self.shared.list(reasons), test_reason, record
 
     def _finding(
         self, candidate: Candidate, chunk: Chunk, lines: _Lines, confidence: float, reasons: list[str],
@@ -536,4 +589,5 @@ class Detector:
                                  block=block)
             if self.inline_ignore and lines.marker_near(candidate.start):
                 finding.suppressed_by = marker_for(text, previous, rule.id, rule.category, self.rule_ids)
+        self.shared.share(finding)
         return finding

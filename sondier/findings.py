@@ -27,6 +27,28 @@ ACTIONABLE = frozenset({PERSONAL, SECRET})
 MASK = "*"
 
 
+class _NoExtra(dict):  # type: ignore[type-arg]
+    """The empty ``Finding.extra`` that every finding without extras shares (a leaked export has
+    hundreds of thousands of findings: 64 bytes each is tens of MB). It refuses changes, so that
+    no finding can write into its neighbours': give a finding its own dict instead
+    (``finding.extra = {**finding.extra, key: value}``). It unpickles to the shared one."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("Finding.extra is shared when empty: assign a new dict instead")
+
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _no_extra, ()
+
+
+NO_EXTRA: dict[str, object] = _NoExtra()
+
+
+def _no_extra() -> dict[str, object]:
+    return NO_EXTRA
+
+
 def redact(value: str, category: str) -> str:
     """A few leading characters and a fixed mask: never enough to rebuild the value.
 
@@ -40,6 +62,10 @@ def redact(value: str, category: str) -> str:
 
 @dataclass(slots=True)
 class Finding:
+    """One value found. ``reasons``, ``verdict_reasons`` and an empty ``extra`` may be shared with
+    other findings of the same scan (the detector shares equal lists: see
+    ``Detector.share_parts``): replace them, never change them in place."""
+
     rule_id: str
     rule_name: str
     category: str
@@ -55,7 +81,7 @@ class Finding:
     reasons: list[str] = field(default_factory=list)
     suppressed_by: str | None = None
     test_data: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=_no_extra)
     verdict: str = ""  # one of VERDICTS; empty means the category's default (set in __post_init__)
     verdict_reasons: list[str] = field(default_factory=list)
     record: str | None = None  # the record (CSV row, SQL tuple, JSON object...) holding the value

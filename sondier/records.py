@@ -158,6 +158,7 @@ class Records:
         self._yaml_labels: dict[int, int | None] = {}  # line without key -> the key line above it
         self._yaml_ends: dict[int, int] = {}  # mapping start -> its end
         self._cache: dict[int, Record | None] = {}
+        self._ids: dict[int, str] = {}  # record start -> its id: one string for all of a row's values
 
     # --- public API -------------------------------------------------------------------------------
 
@@ -198,8 +199,11 @@ class Records:
     def record_id(self, record: Record) -> str:
         """A stable id for the record: `path:line:column` of its first character, the same for
         every value of the record, whichever chunk reports it."""
-        line, column = self.position(record.start)
-        return f"{self.chunk.path}:{line}:{column}"
+        known = self._ids.get(record.start)
+        if known is None:
+            line, column = self.position(record.start)
+            known = self._ids[record.start] = f"{self.chunk.path}:{line}:{column}"
+        return known
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._position is None:

@@ -15,6 +15,7 @@ The word lists are data files in sondier/verdicts/, each with its source, extend
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -96,8 +97,6 @@ def builtin_lists() -> VerdictLists:
 
 
 def _lists_key(sources: dict[str, bytes]) -> str:
-    import hashlib
-
     from sondier import __version__
 
     digest = hashlib.sha256(f"{__version__}\0{sorted(VerdictLists.__dataclass_fields__)}\0".encode())
@@ -233,6 +232,13 @@ _PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
 _TEL_LINK = re.compile(r"tel:\s*\+?[\d .\-()]+", re.IGNORECASE)
 
 
+def _memo_key(*parts: str | None) -> bytes:
+    """A digest of what a verdict reads. The parts themselves hold up to ~3 KB of surroundings:
+    8,192 of them were 25 MB of a large export's scan, for a memo no value of an export hits."""
+    joined = "\x00".join("\x02" if part is None else part for part in parts)
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 class Judge:
     """Gives each finding its verdict from its value and its line (runs in the workers)."""
 
@@ -241,7 +247,7 @@ class Judge:
         self._contributor_patterns: dict[str, str | None] = {}  # file name -> its authorship pattern
         # Everything a verdict reads -> the verdict: a history judges the same value in the same
         # surroundings once per commit that re-adds it (a regenerated page, a rebased file).
-        self._known: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
+        self._known: dict[bytes, tuple[str, tuple[str, ...]]] = {}
 
     def _contributor_pattern(self, file_name: str) -> str | None:
         """The authorship-file pattern naming this file (`AUTHORS*`), once per file, not once per
@@ -261,8 +267,8 @@ class Judge:
         # minified line took minutes per value (a 20-commit history of trackdechets never ended).
         line, at = _around(line, finding.value, finding.column - 1)
         above = above or previous  # both empty or None on a chunk's first lines
-        key = (finding.rule_id, finding.value, finding.path, finding.test_data, tuple(finding.verdict_reasons),
-               finding.column_name, line, at, above, block)
+        key = _memo_key(finding.rule_id, finding.value, finding.path, "1" if finding.test_data else "0",
+                        *finding.verdict_reasons, "\x01", finding.column_name, line, str(at), above, block)
         known = self._known.get(key)
         if known is None:
             if len(self._known) >= JUDGED_KEPT:
@@ -589,7 +595,7 @@ def _credited_above(line: str, value: str, previous: str | None) -> bool:
     return not re.search(r"\w", rest.replace(value, " ").replace("--", " ").strip(" #/*;%<>-\t\r"))
 
 
-JUDGED_KEPT = 8192  # verdicts a Judge remembers (a key holds at most ~2 KB of surroundings)
+JUDGED_KEPT = 8192  # verdicts a Judge remembers (each by a 16-byte digest of what it read)
 LINE_WINDOW = 400  # characters kept on each side of a value: a line's context, not a 30 MB minified file
 
 

@@ -31,7 +31,7 @@ def finding(severity: str = "medium", rule_id: str = "email", in_head: bool | No
     item = make_finding(value, rule_id=rule_id)
     item.severity = severity
     if in_head is not None:
-        item.extra["in_head"] = in_head
+        item.extra = {**item.extra, "in_head": in_head}
     if date:
         item.commit = CommitInfo(sha="a" * 40, date=date)
     return item

@@ -550,8 +550,8 @@ def deduplicate_history(
     kept = []
     for (rule_id, value, _path), group in groups.items():
         first = min(group, key=lambda f: (positions.get(f.commit.sha if f.commit else "", 0), f.line, f.column))
-        first.extra.update(occurrences=len(group), commits_carrying=carrying.get((rule_id, value), 0),
-                           in_head=value in in_head)
+        first.extra = {**first.extra, "occurrences": len(group),
+                       "commits_carrying": carrying.get((rule_id, value), 0), "in_head": value in in_head}
         kept.append(first)
     return kept
 
